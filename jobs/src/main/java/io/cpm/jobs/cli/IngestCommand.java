@@ -1,0 +1,34 @@
+package io.cpm.jobs.cli;
+
+import io.cpm.jobs.config.CpmConfig;
+import io.cpm.jobs.ingest.IngestStage;
+import io.cpm.jobs.pipeline.Stage;
+import io.cpm.metrics.schema.Entity;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cpm ingest}: load one run date's exports into bronze, silver, quarantine and ingest_runs. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+    description = {"Ingest the exports under <paths.landing>/<run date>/<source>/ into bronze, silver (MERGE),"
+        + " quarantine and ingest_runs. See docs/ingestion.md.",
+        "Exit 3: a file is unreadable or the quarantine rate is above ingest.max-quarantine-rate;"
+            + " exit 4: a source folder has not arrived."})
+public final class IngestCommand extends StageCommand {
+  @Option(names = "--source", paramLabel = "SOURCE", completionCandidates = Sources.class,
+      description = "Only this source: ${COMPLETION-CANDIDATES} (default: all).")
+  String source;
+
+  /** The source names picocli offers and checks. */
+  static final class Sources implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Entity.sources().iterator();
+    }
+  }
+
+  @Override
+  protected List<Stage> stages(CpmConfig config) {
+    return List.of(source == null ? IngestStage.allSources(config) : new IngestStage(List.of(source), config));
+  }
+}

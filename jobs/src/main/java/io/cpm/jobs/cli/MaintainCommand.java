@@ -1,0 +1,20 @@
+package io.cpm.jobs.cli;
+
+import io.cpm.jobs.config.CpmConfig;
+import io.cpm.jobs.maintenance.MaintainStage;
+import io.cpm.jobs.maintenance.MaintenanceSettings;
+import io.cpm.jobs.pipeline.Stage;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+/** {@code cpm maintain}: Delta OPTIMIZE (Z-order where it helps) and VACUUM of the warehouse tables. */
+@Command(name = "maintain", mixinStandardHelpOptions = true,
+    description = {"Compact small files (Delta OPTIMIZE, Z-order by customer id on big tables) and delete"
+        + " unreferenced files older than maintenance.vacuum-retention-hours (VACUUM).",
+        "Tables partitioned by run_date are compacted in the --run-date partition only."})
+public final class MaintainCommand extends StageCommand {
+  @Override
+  protected List<Stage> stages(CpmConfig config) {
+    return List.of(new MaintainStage(MaintenanceSettings.from(config.section("maintenance"))));
+  }
+}

@@ -1,0 +1,43 @@
+package io.cpm.jobs.features;
+
+import io.cpm.jobs.CpmException;
+import io.cpm.jobs.pipeline.PipelineContext;
+import io.cpm.jobs.pipeline.Stage;
+import io.cpm.jobs.pipeline.StageResult;
+import io.cpm.jobs.storage.Silver;
+import io.cpm.metrics.features.CustomerFeatures;
+import io.cpm.metrics.features.UnknownCurrencyException;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Stage {@code features}: silver tables → {@code customer_features} for the run date (one row per customer). */
+public final class FeaturesStage implements Stage {
+  public static final String NAME = "features";
+  public static final String TABLE = "customer_features";
+
+  private final FeaturesSettings settings;
+
+  public FeaturesStage(FeaturesSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(PipelineContext context) {
+    Dataset<Row> features;
+    try {
+      features = CustomerFeatures.compute(Silver.load(context.tables()), settings.parameters(), context.runDate());
+    } catch (UnknownCurrencyException e) {
+      throw CpmException.dataQuality("orders/invoices: " + e.getMessage());
+    }
+    context.tables().replaceRunDate(features, TABLE, context.runDate());
+    long rows = context.tables().readRunDate(TABLE, context.runDate()).count();
+    return StageResult.of(NAME, rows, Map.of(TABLE, context.tables().qualifiedName(TABLE)));
+  }
+}

@@ -1,0 +1,708 @@
+package io.cpm.jobs.ingest;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cpm.jobs.CpmException;
+import io.cpm.jobs.ingest.IngestSettings.Range;
+import io.cpm.jobs.ingest.SourceMapping.Format;
+import io.cpm.metrics.schema.Entity;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Streams one export file into rows of {@link #schema(Entity)}: the raw values (for bronze), the typed
+ * canonical values (for silver) and the first row-level {@link ReasonCode} with a message naming the
+ * field and value. Runs inside a Spark task, one file per task, so files are parsed on executors while
+ * keeping exact line numbers.
+ *
+ * <p>Problems with the file as a whole (no header, a required column missing from the header, truncated or
+ * corrupt gzip, unreadable bytes in the header, an empty file) throw {@link CpmException#dataQuality}
+ * naming the file and what to fix.
+ */
+final class ExportReader implements Serializable {
+  static final String SOURCE_FILE = Entity.SOURCE_FILE;
+  static final String ROW_NUMBER = Entity.ROW_NUMBER;
+  static final String RAW = "raw";
+  static final String UNMAPPED = "_unmapped";
+  static final String RAW_RECORD = "_raw_record";
+  static final String TYPED = "typed";
+  static final String REASON = "_reason";
+  static final String MESSAGE = "_message";
+  /** 64-bit hash of an accepted row's business key, and whether an earlier row of the file had the same hash. */
+  static final String KEY_HASH = "_key_hash";
+  static final String KEY_REPEATED = "_key_repeated";
+  private static final int MAX_VALUE_IN_MESSAGE = 80;
+
+  private enum Kind { STRING, DATE, TIMESTAMP, INT, DECIMAL, BOOLEAN }
+
+  private record Column(String name, Kind kind, DecimalType decimal, boolean key, boolean nullable,
+      boolean nonNegative, Range range, boolean businessDate) implements Serializable {}
+
+  private final SourceMapping mapping;
+  private final LocalDate runDate;
+  private final int maxRecordLines;
+  private final Column[] columns;
+  private final int[] checkOrder;
+  private final int[] keyColumns;
+  private final ValueParser values;
+
+  ExportReader(SourceMapping mapping, IngestSettings settings, LocalDate runDate) {
+    this.mapping = mapping;
+    this.runDate = runDate;
+    this.maxRecordLines = settings.maxRecordLines();
+    Entity entity = mapping.entity();
+    StructField[] fields = entity.schema().fields();
+    this.columns = new Column[fields.length];
+    List<Integer> keysFirst = new ArrayList<>();
+    List<Integer> others = new ArrayList<>();
+    for (int i = 0; i < fields.length; i++) {
+      StructField f = fields[i];
+      boolean key = entity.keys().contains(f.name());
+      columns[i] = new Column(f.name(), kind(f.dataType()),
+          f.dataType() instanceof DecimalType d ? d : null, key, f.nullable(),
+          settings.nonNegative(entity, f.name()), settings.range(entity, f.name()),
+          f.name().equals(entity.businessDateColumn()));
+      (key ? keysFirst : others).add(i);
+    }
+    this.keyColumns = keysFirst.stream().mapToInt(Integer::intValue).toArray();
+    keysFirst.addAll(others);
+    this.checkOrder = keysFirst.stream().mapToInt(Integer::intValue).toArray();
+    this.values = new ValueParser(mapping.dateFormat(), mapping.timestampFormat());
+  }
+
+  private static Kind kind(DataType type) {
+    if (type.equals(DataTypes.DateType)) {
+      return Kind.DATE;
+    } else if (type.equals(DataTypes.TimestampType)) {
+      return Kind.TIMESTAMP;
+    } else if (type.equals(DataTypes.IntegerType)) {
+      return Kind.INT;
+    } else if (type instanceof DecimalType) {
+      return Kind.DECIMAL;
+    } else if (type.equals(DataTypes.BooleanType)) {
+      return Kind.BOOLEAN;
+    }
+    return Kind.STRING;
+  }
+
+  /** Parsed-row layout: lineage, raw strings, typed values, reason. Typed is null for a quarantined row. */
+  static StructType schema(Entity entity) {
+    StructType raw = new StructType();
+    StructType typed = new StructType();
+    for (StructField f : entity.schema().fields()) {
+      raw = raw.add(f.name(), DataTypes.StringType, true);
+      typed = typed.add(f.name(), f.dataType(), true);
+    }
+    return new StructType()
+        .add(SOURCE_FILE, DataTypes.StringType, false)
+        .add(ROW_NUMBER, DataTypes.LongType, false)
+        .add(RAW, raw, false)
+        .add(UNMAPPED, DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), true)
+        .add(RAW_RECORD, DataTypes.StringType, true)
+        .add(TYPED, typed, true)
+        .add(REASON, DataTypes.StringType, true)
+        .add(MESSAGE, DataTypes.StringType, true)
+        .add(KEY_HASH, DataTypes.LongType, true)
+        .add(KEY_REPEATED, DataTypes.BooleanType, false);
+  }
+
+  /** Opens {@code path} (gunzipping as the mapping says) and streams its rows; {@code name} goes into lineage. */
+  Iterator<Row> read(String path, String name, Configuration hadoopConf) {
+    try {
+      Path file = new Path(path);
+      FileSystem fs = file.getFileSystem(hadoopConf);
+      InputStream in = fs.open(file, 1 << 20);
+      if (mapping.gzipped(path)) {
+        try {
+          in = new GZIPInputStream(in, 1 << 16);
+        } catch (ZipException | EOFException e) {
+          in.close();
+          throw fileProblem(name, "not a readable gzip file (" + e.getMessage() + "); re-export it, or set "
+              + mapping.configKey() + ".compression = none if it is not compressed");
+        }
+      }
+      Lines lines = new Lines(in, name);
+      return mapping.format() == Format.JSONL ? new JsonRows(lines, name) : new CsvRows(lines, name);
+    } catch (IOException e) {
+      throw fileProblem(name, "cannot be read: " + e.getMessage());
+    }
+  }
+
+  private CpmException fileProblem(String name, String what) {
+    return CpmException.dataQuality("file " + name + " (" + mapping.configKey() + "): " + what);
+  }
+
+  /** One physical line: its 1-based number, decoded text, and the byte offset of an undecodable byte or -1. */
+  private record Line(long number, String text, int badByte) {}
+
+  /** Physical lines of a byte stream, decoded strictly line by line so one bad byte costs one row. */
+  private final class Lines {
+    private final InputStream in;
+    private final String name;
+    private final CharsetDecoder decoder;
+    private final Charset lenient;
+    private final boolean utf8;
+    private final Deque<Line> pushedBack = new ArrayDeque<>();
+    private final byte[] chunk = new byte[1 << 16];
+    private int chunkPosition;
+    private int chunkLength;
+    private byte[] buffer = new byte[1024];
+    private long number;
+    private boolean eof;
+
+    Lines(InputStream in, String name) {
+      this.in = in;
+      this.name = name;
+      Charset charset = Charset.forName(mapping.encoding());
+      this.lenient = charset;
+      this.utf8 = charset.equals(StandardCharsets.UTF_8);
+      this.decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    void pushBack(List<Line> lines) {
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        pushedBack.addFirst(lines.get(i));
+      }
+    }
+
+    /** The next line, or null at the end; a trailing CR is dropped, a UTF-8 BOM on line 1 is skipped. */
+    Line next() {
+      if (!pushedBack.isEmpty()) {
+        return pushedBack.removeFirst();
+      }
+      if (eof) {
+        return null;
+      }
+      int length = 0;
+      try {
+        while (true) {
+          if (chunkPosition == chunkLength) {
+            chunkLength = in.read(chunk);
+            chunkPosition = 0;
+            if (chunkLength <= 0) {
+              chunkLength = 0;
+              eof = true;
+              in.close();
+              if (length == 0) {
+                return null;
+              }
+              break;
+            }
+          }
+          int end = chunkPosition;
+          while (end < chunkLength && chunk[end] != '\n') {
+            end++;
+          }
+          int count = end - chunkPosition;
+          if (length + count > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + count));
+          }
+          System.arraycopy(chunk, chunkPosition, buffer, length, count);
+          length += count;
+          chunkPosition = end;
+          if (end < chunkLength) {
+            chunkPosition++;
+            break;
+          }
+        }
+      } catch (EOFException | ZipException e) {
+        throw fileProblem(name, "truncated or corrupt gzip after line " + number + " (" + e.getMessage()
+            + "); re-export the file");
+      } catch (IOException e) {
+        throw fileProblem(name, "read failed after line " + number + ": " + e.getMessage());
+      }
+      number++;
+      int start = 0;
+      if (number == 1 && utf8 && length >= 3 && buffer[0] == (byte) 0xEF && buffer[1] == (byte) 0xBB
+          && buffer[2] == (byte) 0xBF) {
+        start = 3;
+      }
+      if (length > start && buffer[length - 1] == '\r') {
+        length--;
+      }
+      return decode(start, length);
+    }
+
+    private Line decode(int start, int end) {
+      boolean ascii = true;
+      for (int i = start; i < end; i++) {
+        if (buffer[i] < 0) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        return new Line(number, new String(buffer, start, end - start, StandardCharsets.ISO_8859_1), -1);
+      }
+      ByteBuffer bytes = ByteBuffer.wrap(buffer, start, end - start);
+      try {
+        CharBuffer chars = decoder.reset().decode(bytes);
+        return new Line(number, chars.toString(), -1);
+      } catch (CharacterCodingException e) {
+        int bad = firstBadByte(start, end);
+        return new Line(number, new String(buffer, start, end - start, lenient), bad);
+      }
+    }
+
+    private int firstBadByte(int start, int end) {
+      ByteBuffer bytes = ByteBuffer.wrap(buffer, start, end - start);
+      CharBuffer out = CharBuffer.allocate(end - start + 1);
+      decoder.reset().decode(bytes, out, true);
+      return bytes.position();
+    }
+  }
+
+  /** Iterates rows, reading ahead one row so {@link #hasNext()} is exact. */
+  private abstract class RowIterator implements Iterator<Row> {
+    protected final Lines lines;
+    protected final String name;
+    private final LongSet keysSeen = new LongSet();
+    private Row next;
+
+    RowIterator(Lines lines, String name) {
+      this.lines = lines;
+      this.name = name;
+    }
+
+    /** The next row, or null at the end of the file. */
+    protected abstract Row advance();
+
+    @Override
+    public boolean hasNext() {
+      if (next == null) {
+        next = advance();
+      }
+      return next != null;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Row result = next;
+      next = null;
+      return result;
+    }
+
+    protected Line nextNonBlank() {
+      Line line;
+      do {
+        line = lines.next();
+      } while (line != null && line.text().isBlank());
+      return line;
+    }
+
+    protected Row rejected(long number, String record, ReasonCode reason, String message) {
+      return RowFactory.create(name, number, RowFactory.create(new Object[columns.length]), null, record, null,
+          reason.name(), message, null, false);
+    }
+
+    protected Row invalidEncoding(Line line) {
+      return rejected(line.number(), line.text(), ReasonCode.INVALID_UTF8, "line " + line.number()
+          + ": byte at offset " + line.badByte() + " is not valid " + mapping.encoding());
+    }
+
+    /** Types and checks one record's raw values, producing its row with the first reason that applies. */
+    protected Row typed(long number, String record, String[] raw, Map<String, String> unmapped) {
+      Object[] typed = new Object[columns.length];
+      ReasonCode reason = null;
+      String message = null;
+      for (int i : checkOrder) {
+        Column column = columns[i];
+        String value = raw[i] == null ? null : raw[i].trim();
+        if (value == null || value.isEmpty()) {
+          if (column.key()) {
+            reason = ReasonCode.MISSING_KEY;
+          } else if (!column.nullable()) {
+            reason = ReasonCode.MISSING_REQUIRED;
+          } else {
+            continue;
+          }
+          message = column.name() + " is empty";
+          break;
+        }
+        Object parsed = parse(column, value);
+        if (parsed == null) {
+          reason = switch (column.kind()) {
+            case DATE, TIMESTAMP -> ReasonCode.BAD_DATE;
+            case BOOLEAN -> ReasonCode.BAD_VALUE;
+            default -> ReasonCode.BAD_NUMBER;
+          };
+          message = column.name() + " = '" + shorten(value) + "' is not " + describe(column);
+          break;
+        }
+        if (column.nonNegative() && ((BigDecimal) parsed).signum() < 0) {
+          reason = ReasonCode.NEGATIVE_AMOUNT;
+          message = column.name() + " = '" + shorten(value) + "' is negative";
+          break;
+        }
+        if (column.range() != null && outside(parsed, column.range())) {
+          reason = ReasonCode.OUT_OF_RANGE;
+          message = column.name() + " = '" + shorten(value) + "' is outside [" + column.range().min() + ", "
+              + column.range().max() + "]";
+          break;
+        }
+        if (column.businessDate() && businessDay(parsed).isAfter(runDate)) {
+          reason = ReasonCode.FUTURE_DATE;
+          message = column.name() + " = '" + shorten(value) + "' is after the run date " + runDate;
+          break;
+        }
+        typed[i] = external(parsed);
+      }
+      Row typedRow = null;
+      Long keyHash = null;
+      boolean repeated = false;
+      if (reason == null) {
+        typedRow = RowFactory.create(typed);
+        long hash = keyHash(typed);
+        keyHash = hash;
+        repeated = !keysSeen.add(hash);
+      }
+      return RowFactory.create(name, number, RowFactory.create((Object[]) raw),
+          unmapped == null ? null : scala.collection.JavaConverters.mapAsScalaMap(unmapped), record, typedRow,
+          reason == null ? null : reason.name(), message, keyHash, repeated);
+    }
+
+    /** FNV-1a over the key values; equal keys give equal hashes, so a first-seen hash is a first-seen key. */
+    private long keyHash(Object[] typed) {
+      long hash = 0xcbf29ce484222325L;
+      for (int i : keyColumns) {
+        String value = String.valueOf(typed[i]);
+        for (int c = 0; c < value.length(); c++) {
+          hash = (hash ^ value.charAt(c)) * 0x100000001b3L;
+        }
+        hash = (hash ^ 0x1F) * 0x100000001b3L;
+      }
+      return hash;
+    }
+
+    private Object parse(Column column, String value) {
+      return switch (column.kind()) {
+        case STRING -> value;
+        case DATE -> values.date(value);
+        case TIMESTAMP -> values.timestamp(value);
+        case INT -> ValueParser.integer(value);
+        case DECIMAL -> ValueParser.decimal(value, column.decimal());
+        case BOOLEAN -> ValueParser.bool(value);
+      };
+    }
+
+    private String describe(Column column) {
+      return switch (column.kind()) {
+        case DATE -> "a date (" + mapping.dateFormat() + ")";
+        case TIMESTAMP -> "a timestamp (" + mapping.timestampFormat() + ")";
+        case INT -> "an integer";
+        case DECIMAL -> "a decimal(" + column.decimal().precision() + "," + column.decimal().scale() + ")";
+        case BOOLEAN -> "a boolean (true/false)";
+        case STRING -> "text";
+      };
+    }
+  }
+
+  /**
+   * A set of longs by open addressing with linear probing (8 bytes per slot, at most half full): remembers
+   * every key hash of a file of millions of rows in a fraction of what boxed keys would take.
+   */
+  static final class LongSet {
+    private long[] slots = new long[1 << 10];
+    private boolean hasZero;
+    private int size;
+
+    /** Adds a value; false if it was already present. */
+    boolean add(long value) {
+      if (value == 0) {
+        boolean added = !hasZero;
+        hasZero = true;
+        return added;
+      }
+      int mask = slots.length - 1;
+      int i = (int) (value ^ (value >>> 32)) * 0x9E3779B9 & mask;
+      while (slots[i] != 0) {
+        if (slots[i] == value) {
+          return false;
+        }
+        i = (i + 1) & mask;
+      }
+      slots[i] = value;
+      if (++size * 2 > slots.length) {
+        grow();
+      }
+      return true;
+    }
+
+    private void grow() {
+      long[] old = slots;
+      slots = new long[old.length * 2];
+      size = 0;
+      for (long value : old) {
+        if (value != 0) {
+          add(value);
+        }
+      }
+    }
+  }
+
+  private static boolean outside(Object value, Range range) {
+    if (value instanceof Integer i) {
+      return i < range.min() || i > range.max();
+    }
+    BigDecimal d = (BigDecimal) value;
+    return d.compareTo(BigDecimal.valueOf(range.min())) < 0 || d.compareTo(BigDecimal.valueOf(range.max())) > 0;
+  }
+
+  private static LocalDate businessDay(Object value) {
+    return value instanceof LocalDateTime t ? t.toLocalDate() : (LocalDate) value;
+  }
+
+  private static Object external(Object value) {
+    if (value instanceof LocalDate d) {
+      return Date.valueOf(d);
+    }
+    if (value instanceof LocalDateTime t) {
+      return Timestamp.from(t.toInstant(ZoneOffset.UTC));
+    }
+    return value;
+  }
+
+  private static String shorten(String value) {
+    return value.length() <= MAX_VALUE_IN_MESSAGE ? value : value.substring(0, MAX_VALUE_IN_MESSAGE) + "...";
+  }
+
+  /** CSV: header by name (or positions), fields counted per record, quoted fields over several lines. */
+  private final class CsvRows extends RowIterator {
+    private final int[] columnOfField;
+    private final String[] unmappedNames;
+    private final int expectedFields;
+    private final List<String> fields = new ArrayList<>();
+
+    CsvRows(Lines lines, String name) {
+      super(lines, name);
+      char delimiter = mapping.delimiter();
+      if (mapping.header()) {
+        Line header = nextNonBlank();
+        if (header == null) {
+          throw fileProblem(name, "file is empty: not even a header line; a day without rows must still"
+              + " deliver the header (or set " + mapping.configKey() + ".required = false and omit the file)");
+        }
+        if (header.badByte() >= 0) {
+          throw fileProblem(name, "header line is not valid " + mapping.encoding() + " (byte offset "
+              + header.badByte() + "); re-export in " + mapping.encoding() + " or set " + mapping.configKey()
+              + ".encoding");
+        }
+        if (CsvRecord.split(header.text(), delimiter, fields) != CsvRecord.Status.OK) {
+          throw fileProblem(name, "header line is malformed (unbalanced quotes)");
+        }
+        expectedFields = fields.size();
+        columnOfField = new int[expectedFields];
+        unmappedNames = new String[expectedFields];
+        Map<String, Integer> seen = new HashMap<>();
+        List<String> canonical = Arrays.asList(mapping.entity().schema().fieldNames());
+        for (int f = 0; f < expectedFields; f++) {
+          String column = fields.get(f).trim();
+          if (seen.put(column, f) != null) {
+            throw fileProblem(name, "header names column '" + column + "' twice");
+          }
+          String target = mapping.canonicalOf(column);
+          columnOfField[f] = target == null ? -1 : canonical.indexOf(target);
+          unmappedNames[f] = target == null ? column : null;
+        }
+        checkRequired(seen.keySet(), name);
+      } else {
+        int max = mapping.columns().keySet().stream().mapToInt(Integer::parseInt).max().orElse(0);
+        expectedFields = max;
+        columnOfField = new int[max];
+        Arrays.fill(columnOfField, -1);
+        unmappedNames = new String[max];
+        List<String> canonical = Arrays.asList(mapping.entity().schema().fieldNames());
+        for (int f = 0; f < max; f++) {
+          String target = mapping.canonicalOf(String.valueOf(f + 1));
+          columnOfField[f] = target == null ? -1 : canonical.indexOf(target);
+          unmappedNames[f] = target == null ? "column_" + (f + 1) : null;
+        }
+      }
+    }
+
+    private void checkRequired(java.util.Set<String> header, String name) {
+      List<String> missing = new ArrayList<>();
+      for (Map.Entry<String, String> e : mapping.columns().entrySet()) {
+        if (!header.contains(e.getKey()) && mapping.requiredColumns().contains(e.getValue())) {
+          missing.add("'" + e.getKey() + "'" + (e.getKey().equals(e.getValue()) ? "" : " (-> " + e.getValue() + ")"));
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw fileProblem(name, "header lacks required column(s) " + String.join(", ", missing)
+            + "; fix the export or the column mapping " + mapping.configKey() + ".columns in conf/sources.conf");
+      }
+    }
+
+    @Override
+    protected Row advance() {
+      Line first = nextNonBlank();
+      if (first == null) {
+        return null;
+      }
+      if (first.badByte() >= 0) {
+        return invalidEncoding(first);
+      }
+      char delimiter = mapping.delimiter();
+      String record = first.text();
+      CsvRecord.Status status = CsvRecord.split(record, delimiter, fields);
+      if (status == CsvRecord.Status.OPEN_QUOTE && maxRecordLines > 1) {
+        List<Line> extra = new ArrayList<>();
+        StringBuilder joined = new StringBuilder(record);
+        boolean clean = true;
+        while (status == CsvRecord.Status.OPEN_QUOTE && extra.size() < maxRecordLines - 1) {
+          Line line = lines.next();
+          if (line == null) {
+            break;
+          }
+          extra.add(line);
+          clean &= line.badByte() < 0;
+          joined.append('\n').append(line.text());
+          status = CsvRecord.split(joined.toString(), delimiter, fields);
+        }
+        if (status == CsvRecord.Status.OK && clean && fields.size() == expectedFields) {
+          record = joined.toString();
+        } else {
+          lines.pushBack(extra);
+          status = CsvRecord.Status.OPEN_QUOTE;
+        }
+      }
+      if (status != CsvRecord.Status.OK) {
+        String why = switch (status) {
+          case OPEN_QUOTE -> "a quoted field is never closed (unbalanced quotes)";
+          case TEXT_AFTER_QUOTE -> "text follows a closing quote";
+          default -> "a quote inside an unquoted field";
+        };
+        return rejected(first.number(), record, ReasonCode.MALFORMED_LINE, "line " + first.number() + ": " + why);
+      }
+      if (fields.size() != expectedFields) {
+        return rejected(first.number(), record, ReasonCode.WRONG_FIELD_COUNT, "line " + first.number() + " has "
+            + fields.size() + " fields, " + (mapping.header() ? "the header has " : "the mapping expects ")
+            + expectedFields);
+      }
+      String[] raw = new String[columns.length];
+      Map<String, String> unmapped = null;
+      for (int f = 0; f < expectedFields; f++) {
+        int c = columnOfField[f];
+        if (c >= 0) {
+          raw[c] = fields.get(f);
+        } else {
+          if (unmapped == null) {
+            unmapped = new LinkedHashMap<>();
+          }
+          unmapped.put(unmappedNames[f], fields.get(f));
+        }
+      }
+      return typed(first.number(), record, raw, unmapped);
+    }
+  }
+
+  /** JSON Lines: one object per line; values may be strings, numbers, booleans or null. */
+  private final class JsonRows extends RowIterator {
+    private final ObjectMapper json = new ObjectMapper()
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private final List<String> canonical = Arrays.asList(mapping.entity().schema().fieldNames());
+    private boolean any;
+
+    JsonRows(Lines lines, String name) {
+      super(lines, name);
+    }
+
+    @Override
+    protected Row advance() {
+      Line line = nextNonBlank();
+      if (line == null) {
+        if (!any) {
+          throw fileProblem(name, "file is empty (no JSON lines); omit it and set " + mapping.configKey()
+              + ".required = false if a day can have no rows");
+        }
+        return null;
+      }
+      any = true;
+      if (line.badByte() >= 0) {
+        return invalidEncoding(line);
+      }
+      JsonNode node;
+      try {
+        node = json.readTree(line.text());
+      } catch (IOException e) {
+        node = null;
+      }
+      if (node == null || !node.isObject()) {
+        return rejected(line.number(), line.text(), ReasonCode.MALFORMED_LINE, "line " + line.number()
+            + ": not a JSON object");
+      }
+      String[] raw = new String[columns.length];
+      Map<String, String> unmapped = null;
+      Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> field = it.next();
+        String value = text(field.getValue());
+        String target = mapping.canonicalOf(field.getKey());
+        if (target != null) {
+          raw[canonical.indexOf(target)] = value;
+        } else {
+          if (unmapped == null) {
+            unmapped = new LinkedHashMap<>();
+          }
+          unmapped.put(field.getKey(), value);
+        }
+      }
+      return typed(line.number(), line.text(), raw, unmapped);
+    }
+
+    private String text(JsonNode value) {
+      if (value.isNull()) {
+        return null;
+      }
+      if (value.isTextual()) {
+        return value.textValue();
+      }
+      if (value.isBigDecimal() || value.isFloatingPointNumber()) {
+        return value.decimalValue().toPlainString();
+      }
+      return value.isValueNode() ? value.asText() : value.toString();
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.cpm.jobs.kpis;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+
+import io.cpm.jobs.CpmException;
+import io.cpm.jobs.pipeline.PipelineContext;
+import io.cpm.jobs.pipeline.Stage;
+import io.cpm.jobs.pipeline.StageResult;
+import io.cpm.jobs.storage.Silver;
+import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.features.CurrencyConversion;
+import io.cpm.metrics.features.OrderFacts;
+import io.cpm.metrics.features.UnknownCurrencyException;
+import io.cpm.metrics.kpi.KpiAlerts;
+import io.cpm.metrics.kpi.KpiInputs;
+import io.cpm.metrics.kpi.KpiLibrary;
+import io.cpm.metrics.schema.SilverTables;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Stage {@code kpis}: silver + {@code customer_features} (+ {@code customer_segments} and {@code customer_scores}
+ * of the run date when they exist) → {@code kpi_values}, and {@code kpi_alerts} against the targets and the
+ * latest earlier run's values.
+ */
+public final class KpisStage implements Stage {
+  public static final String NAME = "kpis";
+  public static final String VALUES = "kpi_values";
+  public static final String ALERTS = "kpi_alerts";
+  static final String FEATURES = "customer_features";
+  static final String SEGMENTS = "customer_segments";
+  static final String SCORES = "customer_scores";
+
+  private final KpisSettings settings;
+
+  public KpisStage(KpisSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(PipelineContext context) {
+    Tables tables = context.tables();
+    LocalDate runDate = context.runDate();
+    SilverTables silver = Silver.load(tables);
+    try {
+      new CurrencyConversion(settings.parameters().features())
+          .requireKnownCurrencies(List.of(OrderFacts.countedOrders(silver, settings.parameters().features(), runDate)));
+    } catch (UnknownCurrencyException e) {
+      throw CpmException.dataQuality("orders: " + e.getMessage());
+    }
+    Dataset<Row> features = forRunDate(tables, FEATURES, runDate).orElseThrow(() -> CpmException.inputMissing(
+        FEATURES + " has no rows for run date " + runDate + "; run 'cpm features --run-date " + runDate + "' first"));
+    KpiInputs inputs = new KpiInputs(silver, features, forRunDate(tables, SEGMENTS, runDate),
+        forRunDate(tables, SCORES, runDate));
+    Dataset<Row> values = KpiLibrary.compute(inputs, settings.parameters(), runDate).cache();
+    tables.replaceRunDate(values, VALUES, runDate);
+    Dataset<Row> alerts = KpiAlerts.evaluate(values, previousValues(tables, runDate),
+        KpiLibrary.directions(settings.parameters()), settings.alertRules());
+    tables.replaceRunDate(alerts, ALERTS, runDate);
+    long alertCount = tables.readRunDate(ALERTS, runDate).count();
+    long rows = values.count();
+    values.unpersist();
+    Map<String, String> outputs = new LinkedHashMap<>();
+    outputs.put(VALUES, tables.qualifiedName(VALUES));
+    outputs.put(ALERTS, tables.qualifiedName(ALERTS));
+    return new StageResult(NAME, rows, outputs, List.of(alertCount + " KPI alerts"
+        + (inputs.segments().isEmpty() ? "; no customer_segments for the run date (no segment scope)" : "")
+        + (inputs.scores().isEmpty() ? "; no customer_scores for the run date (no health score)" : "")));
+  }
+
+  /** A per-run table's rows for the run date, if the table exists and has any. */
+  private static Optional<Dataset<Row>> forRunDate(Tables tables, String table, LocalDate runDate) {
+    if (!tables.exists(table)) {
+      return Optional.empty();
+    }
+    Dataset<Row> rows = tables.readRunDate(table, runDate);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows);
+  }
+
+  /** The values of the latest run before this one (null on the first run). */
+  private static Dataset<Row> previousValues(Tables tables, LocalDate runDate) {
+    if (!tables.exists(VALUES)) {
+      return null;
+    }
+    Dataset<Row> earlier = tables.read(VALUES).where(col(Tables.RUN_DATE).lt(lit(Date.valueOf(runDate))));
+    Row latest = earlier.agg(max(Tables.RUN_DATE)).first();
+    return latest.isNullAt(0) ? null : earlier.where(col(Tables.RUN_DATE).equalTo(lit(latest.getDate(0))));
+  }
+}

@@ -1,0 +1,12 @@
+package io.cpm.jobs.pipeline;
+
+/**
+ * One step of the nightly run (ingest, features, kpis, segment, score, publish, report, ...).
+ * A stage reads tables, calls library functions and writes tables: nothing else.
+ */
+public interface Stage {
+  /** Short name shown in summaries and stored in {@code pipeline_runs}. */
+  String name();
+
+  StageResult run(PipelineContext context);
+}

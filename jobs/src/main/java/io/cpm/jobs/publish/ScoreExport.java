@@ -1,0 +1,187 @@
+package io.cpm.jobs.publish;
+
+import io.cpm.jobs.CpmException;
+import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.schema.Entity;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The rows of one run date's CRM score file: {@code customer_scores} joined with {@code customer_segments},
+ * {@code customer_features} and (for allow-listed personal data) {@code customers}, reduced to the configured
+ * columns and formatted as text cells ({@link CellFormat}). Each row also carries a SHA-256 of its exported
+ * values (headers included, run date excluded) so an incremental export can tell which customers changed.
+ */
+public final class ScoreExport {
+  static final String SCORES = "customer_scores";
+  static final String SEGMENTS = "customer_segments";
+  static final String FEATURES = "customer_features";
+  static final String CUSTOMER_ID = "customer_id";
+  /** Column of the formatted rows holding the hash of the exported values. */
+  public static final String ROW_HASH = "row_hash";
+
+  /** Formatted rows ({@code customer_id}, one string column per header, {@code row_hash}) and their headers. */
+  public record Prepared(Dataset<Row> rows, List<String> headers, List<String> columnTypes,
+      List<String> excludedPii) {
+    public Prepared {
+      headers = List.copyOf(headers);
+      columnTypes = List.copyOf(columnTypes);
+      excludedPii = List.copyOf(excludedPii);
+    }
+  }
+
+  private ScoreExport() {}
+
+  public static Prepared prepare(Tables tables, LocalDate runDate, PublishSettings settings) {
+    if (!tables.exists(SCORES)) {
+      throw CpmException.inputMissing("table " + tables.qualifiedName(SCORES) + " does not exist at "
+          + tables.location(SCORES) + "; run 'cpm score --run-date " + runDate + "' first");
+    }
+    Map<String, Dataset<Row>> sources = new LinkedHashMap<>();
+    sources.put(SCORES, tables.readRunDate(SCORES, runDate));
+    for (String table : List.of(SEGMENTS, FEATURES)) {
+      if (tables.exists(table)) {
+        sources.put(table, tables.readRunDate(table, runDate));
+      }
+    }
+    String customers = Entity.ACCOUNTS.table();
+    if (tables.exists(customers)) {
+      sources.put(customers, tables.read(customers));
+    }
+
+    List<String> excludedPii = new ArrayList<>();
+    Map<String, List<String>> columnsByTable = new LinkedHashMap<>();
+    sources.keySet().forEach(t -> columnsByTable.put(t, new ArrayList<>()));
+    List<String> exported = new ArrayList<>();
+    for (String column : settings.columns()) {
+      if (!settings.exportable(column)) {
+        excludedPii.add(column);
+        continue;
+      }
+      String table = sources.entrySet().stream()
+          .filter(e -> List.of(e.getValue().columns()).contains(column))
+          .map(Map.Entry::getKey).findFirst()
+          .orElseThrow(() -> CpmException.usage("publish.crm.columns: column '" + column + "' is in none of "
+              + sources.keySet() + " (tables present in " + tables.warehouse() + ")"));
+      columnsByTable.get(table).add(column);
+      exported.add(column);
+    }
+
+    Dataset<Row> scores = sources.get(SCORES);
+    if (scores.isEmpty()) {
+      throw CpmException.inputMissing("table " + tables.qualifiedName(SCORES) + " has no rows for run_date "
+          + runDate + "; run 'cpm score --run-date " + runDate + "' first");
+    }
+    Dataset<Row> joined = select(scores, columnsByTable.get(SCORES));
+    for (Map.Entry<String, List<String>> e : columnsByTable.entrySet()) {
+      if (!e.getKey().equals(SCORES) && !e.getValue().isEmpty()) {
+        joined = joined.join(select(sources.get(e.getKey()), e.getValue()), CUSTOMER_ID, "left");
+      }
+    }
+    Column[] ordered = new Column[exported.size() + 1];
+    ordered[0] = functions.col(CUSTOMER_ID);
+    for (int i = 0; i < exported.size(); i++) {
+      ordered[i + 1] = functions.col(exported.get(i));
+    }
+    Dataset<Row> values = joined.select(ordered);
+    return format(values, runDate, settings, exported, excludedPii);
+  }
+
+  private static Dataset<Row> select(Dataset<Row> table, List<String> columns) {
+    List<Column> selected = new ArrayList<>();
+    selected.add(functions.col(CUSTOMER_ID));
+    columns.forEach(c -> selected.add(functions.col(c)));
+    // One row per customer even if an upstream table was appended twice for a date.
+    return table.select(selected.toArray(Column[]::new)).dropDuplicates(CUSTOMER_ID);
+  }
+
+  private static Prepared format(Dataset<Row> values, LocalDate runDate, PublishSettings settings,
+      List<String> exported, List<String> excludedPii) {
+    List<String> headers = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    headers.add(settings.externalIdColumn());
+    types.add("string");
+    boolean withRunDate = !settings.runDateColumn().isBlank();
+    if (withRunDate) {
+      headers.add(settings.runDateColumn());
+      types.add("date");
+    }
+    boolean[] text = new boolean[exported.size()];
+    for (int i = 0; i < exported.size(); i++) {
+      StructField field = values.schema().apply(exported.get(i));
+      text[i] = field.dataType().equals(DataTypes.StringType);
+      headers.add(settings.header(exported.get(i)));
+      types.add(field.dataType().typeName());
+    }
+    if (headers.stream().distinct().count() != headers.size()) {
+      throw CpmException.usage("publish.crm: exported headers are not unique: " + headers);
+    }
+    StructType schema = new StructType().add(CUSTOMER_ID, DataTypes.StringType, false);
+    for (int i = 0; i < headers.size(); i++) {
+      schema = schema.add("c" + i, DataTypes.StringType, false);
+    }
+    schema = schema.add(ROW_HASH, DataTypes.StringType, false);
+    RowFormatter formatter = new RowFormatter(text, settings.decimalPlaces(), withRunDate ? runDate.toString() : null,
+        String.join("\u001f", headers.subList(withRunDate ? 2 : 1, headers.size())));
+    Dataset<Row> rows = values.map(formatter, Encoders.row(schema));
+    return new Prepared(rows, headers, types, excludedPii);
+  }
+
+  /** Formats one joined row into text cells and hashes the exported values. */
+  private static final class RowFormatter implements MapFunction<Row, Row> {
+    private final boolean[] text;
+    private final int decimalPlaces;
+    private final String runDate;
+    private final String headerKey;
+
+    RowFormatter(boolean[] text, int decimalPlaces, String runDate, String headerKey) {
+      this.text = text;
+      this.decimalPlaces = decimalPlaces;
+      this.runDate = runDate;
+      this.headerKey = headerKey;
+    }
+
+    @Override
+    public Row call(Row row) throws NoSuchAlgorithmException {
+      List<Object> cells = new ArrayList<>();
+      String customerId = row.getString(0);
+      cells.add(customerId);
+      cells.add(CellFormat.neutralize(customerId));
+      if (runDate != null) {
+        cells.add(runDate);
+      }
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(headerKey.getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < text.length; i++) {
+        Object value = row.get(i + 1);
+        String cell = text[i] ? CellFormat.neutralize((String) value) : CellFormat.plain(value, decimalPlaces);
+        if (cell == null) {
+          cell = "";
+        }
+        cells.add(cell);
+        digest.update((byte) 0x1e);
+        // Null and empty text are both empty cells but different values; the marker keeps them apart.
+        digest.update(value == null ? new byte[] {0} : cell.getBytes(StandardCharsets.UTF_8));
+      }
+      cells.add(HexFormat.of().formatHex(digest.digest()));
+      return RowFactory.create(cells.toArray());
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.cpm.jobs.report;
+
+import io.cpm.jobs.cli.VersionProvider;
+import io.cpm.jobs.pipeline.PipelineContext;
+import io.cpm.jobs.pipeline.Stage;
+import io.cpm.jobs.pipeline.StageResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * {@code report}: writes {@code <paths.reports>/<D>/index.html} ({@link RunReport}) through Hadoop's
+ * FileSystem, to a temporary name first and renamed into place, so a reader never sees half a page.
+ */
+public final class ReportStage implements Stage {
+  public static final String NAME = "report";
+  public static final String FILE = "index.html";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(PipelineContext context) {
+    ReportSettings settings = ReportSettings.from(context.config().section("report"));
+    RunReport report = new RunReport(context.tables(), context.runDate(), settings,
+        kpiTargets(context.config().raw()));
+    String html = report.html(VersionProvider.version());
+    String file = write(context, html);
+    return new StageResult(NAME, 1, Map.of("report", file), List.of());
+  }
+
+  /**
+   * KPI targets from the kpis stage's config, {@code kpis.targets.<kpi>} as a number or as an object with a
+   * {@code target} or {@code value} number; other shapes are not shown.
+   */
+  static Map<String, Double> kpiTargets(com.typesafe.config.Config config) {
+    Map<String, Double> targets = new java.util.TreeMap<>();
+    if (!config.hasPath("kpis.targets")) {
+      return targets;
+    }
+    for (Map.Entry<String, Object> e : config.getConfig("kpis.targets").root().unwrapped().entrySet()) {
+      Object value = e.getValue();
+      if (value instanceof Map<?, ?> map) {
+        value = map.containsKey("target") ? map.get("target") : map.get("value");
+      }
+      if (value instanceof Number n) {
+        targets.put(e.getKey(), n.doubleValue());
+      }
+    }
+    return targets;
+  }
+
+  /** {@code <reports>/<D>/index.html}; a relative reports root is taken from the working directory. */
+  public static String location(String reportsRoot, LocalDate runDate) {
+    String root = reportsRoot.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? reportsRoot
+        : java.nio.file.Paths.get(reportsRoot).toAbsolutePath().normalize().toUri().toString();
+    return (root.endsWith("/") ? root : root + "/") + runDate + "/" + FILE;
+  }
+
+  private static String write(PipelineContext context, String html) {
+    Path target = new Path(location(context.config().reportsRoot(), context.runDate()));
+    Path temporary = new Path(target.getParent(), "_" + FILE + ".tmp-" + java.util.UUID.randomUUID());
+    try (FileSystem fs = FileSystem.newInstance(target.toUri(),
+        context.spark().sparkContext().hadoopConfiguration())) {
+      fs.setWriteChecksum(false);
+      fs.mkdirs(target.getParent());
+      try (OutputStream out = fs.create(temporary, true)) {
+        out.write(html.getBytes(StandardCharsets.UTF_8));
+      }
+      fs.delete(target, false);
+      if (!fs.rename(temporary, target)) {
+        throw new IOException("rename " + temporary + " -> " + target + " failed");
+      }
+      return target.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write report " + target + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.cpm.jobs.scoring;
+
+import io.cpm.jobs.cli.StageCommand;
+import io.cpm.jobs.config.CpmConfig;
+import io.cpm.jobs.pipeline.Stage;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+/** {@code cpm churn}: train, score with the stored model, or evaluate on any labelled CSV. */
+@Command(name = "churn", mixinStandardHelpOptions = true, description = "Churn model commands.",
+    subcommands = {ChurnCommand.Train.class, ChurnCommand.Score.class, ChurnEvaluateCommand.class})
+public final class ChurnCommand implements Runnable {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: see 'cpm churn --help'");
+  }
+
+  /** {@code cpm churn train --run-date D}. */
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train a churn model on point-in-time snapshots before the run date and store it as a new version.")
+  public static final class Train extends StageCommand {
+    @Override
+    protected List<Stage> stages(CpmConfig config) {
+      return List.of(new ChurnTrainStage(FeatureSources.forConfig(config)));
+    }
+  }
+
+  /** {@code cpm churn score --run-date D}. */
+  @Command(name = "score", mixinStandardHelpOptions = true,
+      description = "Write customer_scores for the run date with the newest stored churn model (no retraining).")
+  public static final class Score extends StageCommand {
+    @Override
+    protected List<Stage> stages(CpmConfig config) {
+      return List.of(new ScoreStage(FeatureSources.forConfig(config), ScoreStage.Training.NEVER));
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.cpm.jobs.scoring;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.cpm.jobs.CpmException;
+import io.cpm.jobs.pipeline.PipelineContext;
+import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.schema.SilverTables;
+import io.cpm.segmentation.churn.ChurnAlgorithm;
+import io.cpm.segmentation.churn.ChurnEvaluation;
+import io.cpm.segmentation.churn.ChurnFeatureSpec;
+import io.cpm.segmentation.churn.ChurnModel;
+import io.cpm.segmentation.churn.ChurnTrainer;
+import io.cpm.segmentation.churn.ChurnTrainingSet;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Versioned churn models: trained on point-in-time snapshots and stored under
+ * {@code <warehouse>/_models/churn/<version>} (version {@code vYYYYMMDD} of the run date), with one
+ * {@code model_runs} row per candidate; the chosen candidate's row carries the held-out metrics.
+ */
+final class ChurnModels {
+  static final String PREFIX = "churn_";
+
+  private ChurnModels() {}
+
+  /** A stored model: the run date it was trained on and its version. */
+  record Stored(LocalDate trainedOn, String version) {}
+
+  static String version(LocalDate runDate) {
+    return "v" + runDate.format(DateTimeFormatter.BASIC_ISO_DATE);
+  }
+
+  static String location(Tables tables, String version) {
+    return tables.location("_models/churn/" + version);
+  }
+
+  /** The newest chosen churn model trained on or before the run date. */
+  static Optional<Stored> latest(Tables tables, LocalDate runDate) {
+    if (!tables.exists(ModelRuns.TABLE)) {
+      return Optional.empty();
+    }
+    List<Row> rows = tables.read(ModelRuns.TABLE)
+        .where(col("model").startsWith(PREFIX).and(col("chosen")).and(col("run_date").leq(Date.valueOf(runDate))))
+        .orderBy(col("run_date").desc()).limit(1).select("run_date", "version").collectAsList();
+    return rows.isEmpty() ? Optional.empty()
+        : Optional.of(new Stored(rows.get(0).getDate(0).toLocalDate(), rows.get(0).getString(1)));
+  }
+
+  static boolean isStale(Optional<Stored> latest, LocalDate runDate, int maxAgeDays) {
+    return latest.isEmpty() || ChronoUnit.DAYS.between(latest.get().trainedOn(), runDate) > maxAgeDays;
+  }
+
+  static ChurnModel load(Tables tables, Stored stored) {
+    return ChurnModel.fromPipeline(PipelineModel.load(location(tables, stored.version())), "customer_id");
+  }
+
+  /** Trains on snapshots before the run date, saves the chosen model and returns it with its model_runs rows. */
+  static ChurnModel train(PipelineContext context, ScoringSettings.Churn settings, List<String> excludedStatuses,
+      FeatureSource features, SilverTables silver, List<Row> modelRuns) {
+    LocalDate runDate = context.runDate();
+    List<LocalDate> snapshots = ChurnTrainingSet.snapshots(runDate, settings.label().horizonDays(),
+        settings.snapshotCount(), settings.snapshotSpacingDays());
+    ChurnFeatureSpec spec = new ChurnFeatureSpec("customer_id", settings.numericFeatures(),
+        settings.categoricalFeatures());
+    List<Column> columns = new ArrayList<>();
+    columns.add(col("customer_id"));
+    spec.features().forEach(name -> columns.add(col(name)));
+    Dataset<Row> training = ChurnTrainingSet.build(
+        date -> selectFeatures(features.featuresAsOf(context, date), columns, date),
+        Transactions.orders(silver, runDate, excludedStatuses), silver.contracts(), settings.label(), snapshots,
+        runDate).cache();
+    ChurnTrainer.Result result;
+    try {
+      result = ChurnTrainer.train(ChurnTrainer.splitById(training, "customer_id", settings.validationFraction(),
+          settings.testFraction(), context.config().seed()), spec, settings.algorithms(), context.config().seed());
+    } catch (IllegalArgumentException e) {
+      throw CpmException.dataQuality("cannot train the churn model for run date " + runDate + ": " + e.getMessage());
+    } finally {
+      training.unpersist();
+    }
+    String version = version(runDate);
+    try {
+      result.model().pipeline().write().overwrite().save(location(context.tables(), version));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot save churn model " + version, e);
+    }
+    LocalDate windowEnd = snapshots.get(snapshots.size() - 1).plusDays(settings.label().horizonDays());
+    for (Map.Entry<ChurnAlgorithm, Double> candidate : result.validationRocAuc().entrySet()) {
+      boolean chosen = candidate.getKey() == result.model().algorithm();
+      Map<String, Object> parameters = new LinkedHashMap<>();
+      parameters.put("algorithm", candidate.getKey().label());
+      parameters.put("validationRocAuc", Double.isNaN(candidate.getValue()) ? null : candidate.getValue());
+      parameters.put("horizonDays", settings.label().horizonDays());
+      parameters.put("activityWindowDays", settings.label().activityWindowDays());
+      parameters.put("contractNonRenewal", settings.label().contractNonRenewal());
+      parameters.put("snapshots", snapshots.stream().map(LocalDate::toString).toList());
+      parameters.put("numericFeatures", spec.numeric());
+      parameters.put("categoricalFeatures", spec.categorical());
+      parameters.put("fitRows", result.fitRows());
+      parameters.put("validationRows", result.validationRows());
+      parameters.put("testRows", result.testRows());
+      parameters.put("seed", context.config().seed());
+      ChurnEvaluation test = result.test();
+      modelRuns.add(ModelRuns.row(runDate, PREFIX + candidate.getKey().label(), version, snapshots.get(0), windowEnd,
+          Json.write(parameters), chosen ? test.rocAuc() : null, chosen ? test.prAuc() : null,
+          chosen ? test.brier() : null, chosen ? Json.write(calibration(test)) : null,
+          chosen ? Json.write(lift(test)) : null, chosen, null, result.fitRows()));
+    }
+    return result.model();
+  }
+
+  private static Dataset<Row> selectFeatures(Dataset<Row> features, List<Column> columns, LocalDate date) {
+    List<String> available = List.of(features.columns());
+    List<String> missing = columns.stream().map(Column::toString).filter(name -> !available.contains(name)).toList();
+    if (!missing.isEmpty()) {
+      throw CpmException.usage("features as of " + date + " lack columns " + missing + " listed in"
+          + " scoring.churn.numeric-features / scoring.churn.categorical-features");
+    }
+    return features.select(columns.toArray(Column[]::new));
+  }
+
+  static List<Map<String, Object>> calibration(ChurnEvaluation evaluation) {
+    return evaluation.calibration().stream().map(d -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("decile", d.decile());
+      row.put("rows", d.rows());
+      row.put("meanPredicted", d.meanPredicted());
+      row.put("observedRate", d.observedRate());
+      return row;
+    }).toList();
+  }
+
+  static List<Map<String, Object>> lift(ChurnEvaluation evaluation) {
+    return evaluation.calibration().stream().map(d -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("decile", d.decile());
+      row.put("observedRate", d.observedRate());
+      row.put("lift", d.lift());
+      return row;
+    }).toList();
+  }
+}

@@ -1,0 +1,38 @@
+package io.cpm.jobs.scoring;
+
+import io.cpm.jobs.pipeline.PipelineContext;
+import io.cpm.jobs.pipeline.Stage;
+import io.cpm.jobs.pipeline.StageResult;
+import io.cpm.jobs.storage.Silver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+
+/** {@code cpm churn train}: trains, stores and records a churn model version for the run date. */
+public final class ChurnTrainStage implements Stage {
+  private final FeatureSource features;
+
+  public ChurnTrainStage(FeatureSource features) {
+    this.features = java.util.Objects.requireNonNull(features, "features");
+  }
+
+  @Override
+  public String name() {
+    return "churn-train";
+  }
+
+  @Override
+  public StageResult run(PipelineContext context) {
+    ScoringSettings settings = ScoringSettings.from(context.config().section("scoring"));
+    List<Row> modelRuns = new ArrayList<>();
+    var model = ChurnModels.train(context, settings.churn(), settings.clv().excludedOrderStatuses(), features,
+        Silver.load(context.tables()), modelRuns);
+    ModelRuns.upsert(context.tables(), modelRuns);
+    String version = ChurnModels.version(context.runDate());
+    return new StageResult(name(), modelRuns.size(),
+        Map.of("model", ChurnModels.location(context.tables(), version), ModelRuns.TABLE,
+            context.tables().qualifiedName(ModelRuns.TABLE)),
+        List.of("chosen " + model.algorithm().label() + " (" + version + ")"));
+  }
+}

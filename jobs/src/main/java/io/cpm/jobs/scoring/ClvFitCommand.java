@@ -1,0 +1,154 @@
+package io.cpm.jobs.scoring;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trim;
+
+import io.cpm.jobs.CpmException;
+import io.cpm.jobs.ExitCode;
+import io.cpm.jobs.config.CpmConfig;
+import io.cpm.jobs.spark.SparkSessions;
+import io.cpm.segmentation.clv.ClvPipeline;
+import io.cpm.segmentation.clv.ClvTimeUnit;
+import io.cpm.segmentation.clv.ModelFitException;
+import io.cpm.segmentation.clv.PurchaseModelKind;
+import io.cpm.segmentation.clv.RepeatPurchaseData;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cpm clv fit}: BTYD CLV on any transaction CSV (one row per transaction). Rows with a blank customer,
+ * an unparseable date or amount are skipped and counted.
+ */
+@Command(name = "fit", mixinStandardHelpOptions = true,
+    description = "Fit BG/NBD or Pareto/NBD plus Gamma-Gamma on a transaction CSV; prints one JSON object with --json.")
+public final class ClvFitCommand implements Callable<Integer> {
+  @Option(names = "--transactions", required = true, paramLabel = "FILE", description = "CSV with a header row.")
+  Path transactions;
+
+  @Option(names = "--customer-col", required = true, description = "Customer id column.")
+  String customerColumn;
+
+  @Option(names = "--date-col", required = true, description = "Transaction date column.")
+  String dateColumn;
+
+  @Option(names = "--amount-col", required = true, description = "Transaction amount column.")
+  String amountColumn;
+
+  @Option(names = "--date-format", defaultValue = "yyyy-MM-dd",
+      description = "Spark datetime pattern of the date column (default ${DEFAULT-VALUE}).")
+  String dateFormat;
+
+  @Option(names = "--delimiter", defaultValue = ",", description = "Field delimiter (default '${DEFAULT-VALUE}').")
+  String delimiter;
+
+  @Option(names = "--calibration-end", required = true, paramLabel = "YYYY-MM-DD",
+      description = "Last day of the calibration period.")
+  LocalDate calibrationEnd;
+
+  @Option(names = "--holdout-end", paramLabel = "YYYY-MM-DD",
+      description = "Last day of a holdout period to compare predictions with.")
+  LocalDate holdoutEnd;
+
+  @Option(names = "--time-unit", defaultValue = "week", description = "day | week | month (default ${DEFAULT-VALUE}).")
+  String timeUnit;
+
+  @Option(names = "--model", defaultValue = "bgnbd", description = "bgnbd | paretonbd (default ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--horizon-months", defaultValue = "12", description = "CLV horizon (default ${DEFAULT-VALUE}).")
+  int horizonMonths;
+
+  @Option(names = "--discount-rate-monthly", defaultValue = "0.01",
+      description = "Monthly discount rate (default ${DEFAULT-VALUE}).")
+  double discountRate;
+
+  @Option(names = "--expected-days", defaultValue = "90",
+      description = "Horizon of the expected purchases column in days (default ${DEFAULT-VALUE}).")
+  int expectedDays;
+
+  @Option(names = "--l2-penalty", defaultValue = "0", description = "L2 penalty on the parameters (default ${DEFAULT-VALUE}).")
+  double l2Penalty;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Write per-customer predictions (CSV) to this directory.")
+  Path out;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    ClvPipeline.Parameters parameters;
+    try {
+      if (holdoutEnd != null && !holdoutEnd.isAfter(calibrationEnd)) {
+        throw new IllegalArgumentException("--holdout-end " + holdoutEnd + " must be after --calibration-end "
+            + calibrationEnd);
+      }
+      parameters = new ClvPipeline.Parameters(PurchaseModelKind.parse(model), ClvTimeUnit.parse(timeUnit), l2Penalty,
+          20_000, calibrationEnd, holdoutEnd, expectedDays, horizonMonths, discountRate);
+      if (!(discountRate >= 0) || !(l2Penalty >= 0)) {
+        throw new IllegalArgumentException("--discount-rate-monthly and --l2-penalty must be >= 0");
+      }
+    } catch (IllegalArgumentException e) {
+      throw CpmException.usage(e.getMessage());
+    }
+    SparkSession spark = SparkSessions.getOrCreate(CpmConfig.defaults());
+    Dataset<Row> raw = CsvInput.read(spark, transactions, delimiter,
+        List.of(customerColumn, dateColumn, amountColumn), List.of("--customer-col", "--date-col", "--amount-col"));
+    Dataset<Row> parsed = raw.select(
+        trim(col(customerColumn)).as(RepeatPurchaseData.CUSTOMER),
+        to_date(trim(col(dateColumn)), dateFormat).as(RepeatPurchaseData.DATE),
+        trim(col(amountColumn)).cast(DataTypes.DoubleType).as(RepeatPurchaseData.AMOUNT)).cache();
+    long rows = parsed.count();
+    Dataset<Row> valid = parsed.where(col(RepeatPurchaseData.CUSTOMER).isNotNull()
+        .and(col(RepeatPurchaseData.CUSTOMER).notEqual(lit("")))
+        .and(col(RepeatPurchaseData.DATE).isNotNull()).and(col(RepeatPurchaseData.AMOUNT).isNotNull())).cache();
+    long badRows = rows - valid.count();
+    ClvPipeline.Result result;
+    try {
+      result = ClvPipeline.run(valid, parameters);
+    } catch (ModelFitException e) {
+      throw CpmException.dataQuality("CLV fit on " + transactions + " failed: " + e.getMessage());
+    }
+    Map<String, Object> report = result.report();
+    report.put("timeUnit", parameters.timeUnit().name().toLowerCase(Locale.ROOT));
+    report.put("calibrationEnd", calibrationEnd.toString());
+    if (holdoutEnd != null) {
+      report.put("holdoutEnd", holdoutEnd.toString());
+    }
+    report.put("rows", rows);
+    report.put("badRows", badRows);
+    report.put("fitSeconds", result.fitSeconds());
+    if (out != null) {
+      result.scored().drop("first_purchase_date").coalesce(1).write().mode("overwrite").option("header", "true")
+          .csv(out.toAbsolutePath().toString());
+      report.put("out", out.toString());
+    }
+    PrintWriter writer = spec.commandLine().getOut();
+    if (json) {
+      writer.println(Json.write(report));
+    } else {
+      writer.println(Json.pretty(report));
+    }
+    writer.flush();
+    parsed.unpersist();
+    valid.unpersist();
+    return ExitCode.OK;
+  }
+}

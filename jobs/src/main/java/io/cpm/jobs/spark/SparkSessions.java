@@ -1,0 +1,47 @@
+package io.cpm.jobs.spark;
+
+import io.cpm.jobs.config.CpmConfig;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Creates (or joins) the SparkSession for a command.
+ *
+ * <p>Under spark-submit the master and any {@code --conf} come from the submitter and win over the config
+ * file; embedded runs ({@code ./cpm}) use {@code spark.master} from the config. Delta Lake's SQL extension
+ * and catalog are always enabled. An already running session (tests, notebooks) is reused as it is.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  public static SparkSession getOrCreate(CpmConfig config) {
+    SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
+    if (active == null) {
+      active = SparkSession.getDefaultSession().getOrElse(() -> null);
+    }
+    if (active != null) {
+      return active;
+    }
+    SparkConf submitted = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder().appName(config.appName());
+    if (!submitted.contains("spark.master")) {
+      builder.master(config.sparkMaster());
+      builder.config("spark.ui.showConsoleProgress", "false");
+      builder.config("spark.driver.host", "127.0.0.1");
+    }
+    builder.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
+      if (!submitted.contains(e.getKey())) {
+        builder.config(e.getKey(), e.getValue());
+      }
+    }
+    if ("hive".equals(config.catalogImplementation())) {
+      builder.enableHiveSupport();
+    }
+    SparkSession session = builder.getOrCreate();
+    session.sparkContext().setLogLevel("WARN");
+    return session;
+  }
+}

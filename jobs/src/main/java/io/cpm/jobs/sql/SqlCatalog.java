@@ -1,0 +1,115 @@
+package io.cpm.jobs.sql;
+
+import io.cpm.jobs.storage.Tables;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The analyst-facing catalog: every warehouse table registered as {@code <database>.<table>}, gold column
+ * comments ({@link TableDocs}) and the {@code customer_360} view — each customer's scores, segments and key
+ * features as of the latest run date in {@code customer_scores}.
+ */
+public final class SqlCatalog {
+  public static final String CUSTOMER_360 = "customer_360";
+  private static final String SCORES = "customer_scores";
+  private static final String SEGMENTS = "customer_segments";
+  private static final String FEATURES = "customer_features";
+
+  /** customer_360's columns as table.column, in view order (columns a table lacks are left out). */
+  private static final List<String> VIEW_COLUMNS = Arrays.stream((
+      "customer_features.owner_id customer_features.industry customer_features.region customer_features.size"
+      + " customer_segments.rfm_score customer_segments.rfm_segment customer_segments.value_tier"
+      + " customer_segments.activity_tier customer_segments.value_activity_tag customer_segments.lifecycle_stage"
+      + " customer_segments.cluster_id customer_segments.cluster_label customer_segments.playbook_action"
+      + " customer_segments.owner_role customer_scores.churn_probability customer_scores.churn_band"
+      + " customer_scores.churn_driver_1 customer_scores.churn_driver_2 customer_scores.churn_driver_3"
+      + " customer_scores.expected_purchases_90d customer_scores.p_alive customer_scores.clv_12m"
+      + " customer_scores.clv_grade customer_scores.health_score customer_scores.health_change"
+      + " customer_features.revenue_12m customer_features.revenue_lifetime customer_features.order_count_12m"
+      + " customer_features.gross_margin_pct_12m customer_features.overdue_amount"
+      + " customer_features.open_pipeline_amount customer_features.tickets_12m customer_features.recency_days"
+      + " customer_features.nps_last customer_features.tenure_days customer_features.last_order_date")
+      .split(" ")).toList();
+
+  /** What a refresh did: the tables it registered, comments changed, whether customer_360 exists. */
+  public record Refreshed(List<String> tables, int commentedColumns, boolean customer360, List<String> notes) {
+    public Refreshed {
+      tables = List.copyOf(tables);
+      notes = List.copyOf(notes);
+    }
+  }
+
+  private SqlCatalog() {}
+
+  /** Registers the warehouse tables and (re)creates the customer_360 view; for query sessions. */
+  public static Refreshed register(Tables tables) {
+    // Queries may create tables in the database even when the warehouse is still empty.
+    tables.spark().sql("CREATE DATABASE IF NOT EXISTS `" + tables.database() + "`");
+    List<String> registered = tables.registerAll();
+    List<String> notes = new ArrayList<>();
+    boolean view = createCustomer360(tables, notes);
+    return new Refreshed(registered, 0, view, notes);
+  }
+
+  /**
+   * The gold column comments and the customer_360 view, for a pipeline stage (whose command registered the
+   * warehouse tables at start; tables it wrote since are registered by their writes).
+   */
+  public static Refreshed refresh(Tables tables) {
+    List<String> registered = List.of();
+    int commented = TableDocs.applyAll(tables);
+    List<String> notes = new ArrayList<>();
+    boolean view = createCustomer360(tables, notes);
+    return new Refreshed(registered, commented, view, notes);
+  }
+
+  private static boolean createCustomer360(Tables tables, List<String> notes) {
+    if (!tables.exists(SCORES)) {
+      notes.add("view " + CUSTOMER_360 + " not created: table " + SCORES + " does not exist yet");
+      return false;
+    }
+    Map<String, String> aliases = new LinkedHashMap<>();
+    aliases.put(SCORES, "s");
+    aliases.put(SEGMENTS, "g");
+    aliases.put(FEATURES, "f");
+    StringBuilder from = new StringBuilder(tables.qualifiedName(SCORES) + " s");
+    Map<String, Set<String>> present = new LinkedHashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (Map.Entry<String, String> e : aliases.entrySet()) {
+      String table = e.getKey();
+      String alias = e.getValue();
+      if (!tables.exists(table)) {
+        missing.add(table);
+        continue;
+      }
+      present.put(table, Set.of(tables.read(table).columns()));
+      if (!table.equals(SCORES)) {
+        from.append(" LEFT JOIN ").append(tables.qualifiedName(table)).append(' ').append(alias)
+            .append(" ON ").append(alias).append(".customer_id = s.customer_id AND ").append(alias)
+            .append(".run_date = s.run_date");
+      }
+    }
+    List<String> select = new ArrayList<>(List.of("s.run_date", "s.customer_id"));
+    for (String qualified : VIEW_COLUMNS) {
+      String table = qualified.substring(0, qualified.indexOf('.'));
+      String column = qualified.substring(qualified.indexOf('.') + 1);
+      if (present.getOrDefault(table, Set.of()).contains(column)) {
+        select.add(aliases.get(table) + ".`" + column + "`");
+      }
+    }
+    if (!missing.isEmpty()) {
+      notes.add("view " + CUSTOMER_360 + " created without " + missing + " (not written yet)");
+    }
+    tables.spark().sql("CREATE DATABASE IF NOT EXISTS `" + tables.database() + "`");
+    tables.spark().sql("CREATE OR REPLACE VIEW " + tables.qualifiedName(CUSTOMER_360)
+        + " COMMENT 'Latest scores, segments and key features per customer (latest run_date of customer_scores)'"
+        + " AS SELECT " + String.join(", ", select) + " FROM " + from
+        + " WHERE s.run_date = (SELECT max(run_date) FROM " + tables.qualifiedName(SCORES) + ")");
+    return true;
+  }
+
+}

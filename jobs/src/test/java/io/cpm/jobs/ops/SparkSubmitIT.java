@@ -1,0 +1,159 @@
+package io.cpm.jobs.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cpm.jobs.RepoFiles;
+import io.cpm.metrics.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shaded jar submitted with Spark's own SparkSubmit (Spark's jars from Maven, no distribution) gives
+ * the same nightly outputs as the embedded launcher: first with {@code --master local[2]}, then on a
+ * standalone Spark Master and Worker started from the same jars on 127.0.0.1.
+ */
+class SparkSubmitIT {
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
+  private static Path work;
+  private static ItLanding.Landing landing;
+  private static NightlyRun embedded;
+
+  record NightlyRun(Path config, String warehouse, String exports) {}
+
+  @BeforeAll
+  static void embeddedBaseline() throws Exception {
+    work = ItEnv.newWorkDirectory("spark-submit");
+    landing = ItLanding.prepare(work);
+    embedded = nightlyConfig(work, "embedded");
+    List<String> command = ChildProcess.java(driverJvm(),
+        ItEnv.appJar() + java.io.File.pathSeparator + ItEnv.runtimeClasspath(), "io.cpm.jobs.Main",
+        cpmArgs(embedded));
+    try (ChildProcess run = ChildProcess.start("embedded-nightly", command, Map.of(), work)) {
+      assertThat(run.waitFor(RUN_TIMEOUT)).as("embedded nightly (" + landing.origin() + "):\n" + run.tail()).isZero();
+    }
+  }
+
+  @Test
+  void sparkSubmitLocalMasterMatchesEmbeddedRun() throws Exception {
+    NightlyRun submitted = nightlyConfig(work, "submit-local");
+    try (ChildProcess run = ChildProcess.start("spark-submit-local", sparkSubmit("local[2]", submitted), Map.of(),
+        work)) {
+      assertThat(run.waitFor(RUN_TIMEOUT)).as("spark-submit --master local[2]:\n" + run.tail()).isZero();
+    }
+    assertSameOutputs(submitted);
+  }
+
+  @Test
+  void standaloneClusterFromMavenJarsMatchesEmbeddedRun() throws Exception {
+    Path home = sparkHome(work.resolve("spark-home"));
+    int masterPort = ItEnv.freePort();
+    String masterUrl = "spark://127.0.0.1:" + masterPort;
+    String classpath = home.resolve("conf") + java.io.File.pathSeparator + home.resolve("jars") + "/*";
+    Map<String, String> env = Map.of("SPARK_HOME", home.toString(), "SPARK_SCALA_VERSION", "2.12",
+        "SPARK_LOCAL_IP", "127.0.0.1");
+    NightlyRun submitted = nightlyConfig(work, "submit-standalone");
+    try (ChildProcess master = ChildProcess.start("spark-master", ChildProcess.java(List.of("-Xmx256m"), classpath,
+            "org.apache.spark.deploy.master.Master", List.of("--host", "127.0.0.1", "--port",
+                String.valueOf(masterPort), "--webui-port", String.valueOf(ItEnv.freePort()))), env, work);
+         ChildProcess worker = startWorker(master, masterUrl, classpath, home, env)) {
+      try (ChildProcess run = ChildProcess.start("spark-submit-standalone", sparkSubmit(masterUrl, submitted),
+          Map.of(), work)) {
+        assertThat(run.waitFor(RUN_TIMEOUT)).as("spark-submit --master " + masterUrl + ":\n" + run.tail()).isZero();
+      }
+      assertThat(master.logText()).as("the application ran on the standalone master")
+          .contains("Registered app cpm");
+      assertThat(worker.logText()).as("the worker launched an executor for it").contains("Asked to launch executor");
+    }
+    assertSameOutputs(submitted);
+  }
+
+  private static ChildProcess startWorker(ChildProcess master, String masterUrl, String classpath, Path home,
+      Map<String, String> env) throws IOException, InterruptedException {
+    master.awaitLog("I have been elected leader", Duration.ofSeconds(90));
+    ChildProcess worker = ChildProcess.start("spark-worker", ChildProcess.java(List.of("-Xmx256m"), classpath,
+        "org.apache.spark.deploy.worker.Worker", List.of(masterUrl, "--host", "127.0.0.1", "--cores", "2",
+            "--memory", "1536m", "--webui-port", String.valueOf(ItEnv.freePort()),
+            "--work-dir", home.resolve("work").toString())), env, work);
+    try {
+      worker.awaitLog("Successfully registered with master", Duration.ofSeconds(90));
+    } catch (AssertionError | InterruptedException e) {
+      worker.close();
+      throw e;
+    }
+    return worker;
+  }
+
+  private static void assertSameOutputs(NightlyRun submitted) {
+    SparkSession spark = TestSpark.session();
+    Outputs.assertSameTables(spark, embedded.warehouse(), submitted.warehouse());
+    Outputs.assertSameExports(spark, embedded.exports(), submitted.exports());
+  }
+
+  /**
+   * SPARK_HOME as RUNTIME-NOTES describes (conf/, jars/, work/); jars/ holds links to Maven's Spark jars
+   * rather than copies (300 MB). conf/ stays empty so Master and Worker log at Spark's default INFO level,
+   * which the test waits on.
+   */
+  static Path sparkHome(Path home) throws IOException {
+    Files.createDirectories(home.resolve("conf"));
+    Files.createDirectories(home.resolve("work"));
+    Path jars = Files.createDirectories(home.resolve("jars"));
+    for (String entry : ItEnv.sparkClasspath().split(java.io.File.pathSeparator)) {
+      Path jar = Path.of(entry);
+      Path link = jars.resolve(jar.getFileName());
+      if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Files.createSymbolicLink(link, jar);
+      }
+    }
+    return home;
+  }
+
+  /** A config over conf/local.conf with this run's own warehouse and outputs, 2 cores, 2 partitions. */
+  static NightlyRun nightlyConfig(Path dir, String name) throws IOException {
+    Path out = Files.createDirectories(dir.resolve(name));
+    Path config = dir.resolve(name + ".conf");
+    Files.writeString(config, String.join("\n",
+        "include file(\"" + RepoFiles.path("conf/local.conf") + "\")",
+        "spark.master = \"local[2]\"",
+        "spark.conf { \"spark.sql.shuffle.partitions\" = \"2\", \"spark.default.parallelism\" = \"2\" }",
+        "paths.landing = \"" + landing.root() + "\"",
+        "paths.warehouse = \"" + out.resolve("warehouse") + "\"",
+        "paths.exports = \"" + out.resolve("exports") + "\"",
+        "paths.reports = \"" + out.resolve("reports") + "\"",
+        ""));
+    return new NightlyRun(config, out.resolve("warehouse").toUri().toString(), out.resolve("exports").toUri().toString());
+  }
+
+  static List<String> cpmArgs(NightlyRun run) {
+    return List.of("nightly", "--run-date", landing.runDate().toString(), "--config", run.config().toString());
+  }
+
+  static List<String> driverJvm() {
+    return List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Dlog4j2.configurationFile=" + RepoFiles.path("conf/log4j2.properties"),
+        "-Djava.io.tmpdir=" + work);
+  }
+
+  /** {@code spark-submit} without a distribution: SparkSubmit's main class on the cluster's jars. */
+  static List<String> sparkSubmit(String master, NightlyRun run) {
+    List<String> args = new ArrayList<>(List.of("--master", master, "--deploy-mode", "client",
+        "--class", "io.cpm.jobs.Main", "--name", "cpm",
+        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.executor.memory=1g", "--conf", "spark.cores.max=2",
+        "--conf", "spark.sql.shuffle.partitions=2", "--conf", "spark.default.parallelism=2",
+        "--conf", "spark.local.dir=" + work,
+        // Same JIT/GC trade-off as the test JVMs: short jobs on 2 cores finish sooner without C2.
+        "--conf", "spark.executor.extraJavaOptions=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+        ItEnv.appJar().toString()));
+    args.addAll(cpmArgs(run));
+    return ChildProcess.java(driverJvm(), ItEnv.sparkClasspath(), "org.apache.spark.deploy.SparkSubmit", args);
+  }
+}

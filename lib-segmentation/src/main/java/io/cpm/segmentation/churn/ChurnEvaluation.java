@@ -1,0 +1,59 @@
+package io.cpm.segmentation.churn;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.sum;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+
+/**
+ * Held-out quality of churn probabilities: ROC-AUC and PR-AUC (MLlib's BinaryClassificationEvaluator), Brier
+ * score {@code mean((p − y)²)}, a calibration table (deciles of predicted probability: mean predicted vs
+ * observed churn rate) and lift by decile (decile 1 = highest scores; lift = churn rate in the decile /
+ * overall churn rate).
+ */
+public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, double prAuc, double brier,
+    List<Decile> calibration) {
+  /** One decile of the scored set, highest probabilities first. */
+  public record Decile(int decile, long rows, double meanPredicted, double observedRate, double lift) {}
+
+  public static final String PROBABILITY = "churn_probability";
+
+  /** Evaluates a dataset with {@value ChurnLabel#LABEL} (0/1) and {@value #PROBABILITY} columns. */
+  public static ChurnEvaluation evaluate(Dataset<Row> scored) {
+    Dataset<Row> data = scored.select(col(ChurnLabel.LABEL).cast("double").as("y"), col(PROBABILITY).as("p")).cache();
+    try {
+      Row totals = data.agg(count(lit(1)), avg("y"), avg(pow(col("p").minus(col("y")), 2))).first();
+      long rows = totals.getLong(0);
+      if (rows == 0) {
+        throw new IllegalArgumentException("Cannot evaluate churn model: no held-out rows");
+      }
+      double rate = totals.getDouble(1);
+      BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator()
+          .setLabelCol("y").setRawPredictionCol("p");
+      double roc = evaluator.setMetricName("areaUnderROC").evaluate(data);
+      double pr = evaluator.setMetricName("areaUnderPR").evaluate(data);
+      // Deciles by rank (ties broken by label-free order); one partition is fine for the few rows evaluated.
+      Dataset<Row> ranked = data.withColumn("decile", functions.ntile(10).over(Window.orderBy(col("p").desc())));
+      List<Decile> deciles = new ArrayList<>();
+      for (Row row : ranked.groupBy("decile").agg(count(lit(1)), avg("p"), sum("y")).orderBy("decile")
+          .collectAsList()) {
+        long n = row.getLong(1);
+        double observed = row.getDouble(3) / n;
+        deciles.add(new Decile(row.getInt(0), n, row.getDouble(2), observed, rate > 0 ? observed / rate : 0));
+      }
+      return new ChurnEvaluation(rows, rate, roc, pr, totals.getDouble(2), deciles);
+    } finally {
+      data.unpersist();
+    }
+  }
+}

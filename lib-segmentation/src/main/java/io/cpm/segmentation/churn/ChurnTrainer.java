@@ -1,0 +1,119 @@
+package io.cpm.segmentation.churn;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Trains the candidate churn classifiers on a fit set, picks the one with the highest ROC-AUC on a validation
+ * set and evaluates it on a held-out test set. Also provides the seeded splits: by customer (so snapshots of
+ * one customer never straddle sets) and stratified by label (for one-row-per-entity CSVs).
+ */
+public final class ChurnTrainer {
+  private ChurnTrainer() {}
+
+  /** The chosen model, the validation ROC-AUC of every candidate, and the chosen model's held-out evaluation. */
+  public record Result(ChurnModel model, Map<ChurnAlgorithm, Double> validationRocAuc, ChurnEvaluation test,
+      long fitRows, long validationRows, long testRows) {
+    public Result {
+      Objects.requireNonNull(model, "model");
+      validationRocAuc = Map.copyOf(validationRocAuc);
+    }
+  }
+
+  /** Three disjoint parts of a dataset. */
+  public record Split(Dataset<Row> fit, Dataset<Row> validation, Dataset<Row> test) {}
+
+  public static Result train(Split split, ChurnFeatureSpec spec, Set<ChurnAlgorithm> algorithms, long seed) {
+    if (algorithms.isEmpty()) {
+      throw new IllegalArgumentException("Invalid churn training: no algorithm");
+    }
+    Dataset<Row> fit = split.fit().cache();
+    Dataset<Row> validation = split.validation().cache();
+    Dataset<Row> test = split.test().cache();
+    try {
+      requireBothClasses(fit, "fit");
+      Map<ChurnAlgorithm, Double> scores = new LinkedHashMap<>();
+      ChurnModel best = null;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (ChurnAlgorithm algorithm : algorithms) {
+        ChurnModel model = ChurnModel.fit(fit, spec, algorithm, seed);
+        double auc = algorithms.size() == 1 ? Double.NaN
+            : ChurnEvaluation.evaluate(model.predict(validation)).rocAuc();
+        scores.put(algorithm, auc);
+        if (best == null || auc > bestScore) {
+          best = model;
+          bestScore = auc;
+        }
+      }
+      ChurnEvaluation evaluation = ChurnEvaluation.evaluate(best.predict(test));
+      return new Result(best, scores, evaluation, fit.count(), validation.count(), evaluation.rows());
+    } finally {
+      fit.unpersist();
+      validation.unpersist();
+      test.unpersist();
+    }
+  }
+
+  private static void requireBothClasses(Dataset<Row> data, String part) {
+    long classes = data.select(ChurnLabel.LABEL).distinct().count();
+    if (classes < 2) {
+      throw new IllegalArgumentException("Cannot train a churn model: the " + part + " set has "
+          + (classes == 0 ? "no rows" : "only one label value") + " (need churned and retained examples)");
+    }
+  }
+
+  /** Splits by a seeded hash of the id column: fractions of ids go to validation and test, the rest to fit. */
+  public static Split splitById(Dataset<Row> data, String idColumn, double validationFraction, double testFraction,
+      long seed) {
+    checkFractions(validationFraction, testFraction);
+    Column bucket = pmod(xxhash64(col(idColumn), lit(seed)), lit(10_000)).divide(10_000.0);
+    Dataset<Row> withBucket = data.withColumn("__bucket", bucket);
+    return new Split(
+        withBucket.where(col("__bucket").geq(validationFraction + testFraction)).drop("__bucket"),
+        withBucket.where(col("__bucket").geq(testFraction).and(col("__bucket").lt(validationFraction + testFraction)))
+            .drop("__bucket"),
+        withBucket.where(col("__bucket").lt(testFraction)).drop("__bucket"));
+  }
+
+  /**
+   * Stratified seeded split: within each label value rows are ordered by a seeded random number and the first
+   * {@code round(n · fraction)} go to test (then validation), so each part keeps the label mix exactly.
+   */
+  public static Split splitStratified(Dataset<Row> data, double validationFraction, double testFraction, long seed) {
+    checkFractions(validationFraction, testFraction);
+    Dataset<Row> ranked = data.withColumn("__u", rand(seed))
+        .withColumn("__rank", row_number().over(Window.partitionBy(ChurnLabel.LABEL).orderBy("__u")))
+        .withColumn("__n", count(lit(1)).over(Window.partitionBy(ChurnLabel.LABEL)))
+        .withColumn("__part", org.apache.spark.sql.functions
+            .when(col("__rank").leq(org.apache.spark.sql.functions.round(col("__n").multiply(testFraction))), "test")
+            .when(col("__rank").leq(org.apache.spark.sql.functions.round(
+                col("__n").multiply(testFraction + validationFraction))), "validation")
+            .otherwise("fit"))
+        .drop("__u", "__rank", "__n")
+        .cache();
+    return new Split(ranked.where(col("__part").equalTo("fit")).drop("__part"),
+        ranked.where(col("__part").equalTo("validation")).drop("__part"),
+        ranked.where(col("__part").equalTo("test")).drop("__part"));
+  }
+
+  private static void checkFractions(double validationFraction, double testFraction) {
+    if (!(validationFraction >= 0 && testFraction > 0 && validationFraction + testFraction < 1)) {
+      throw new IllegalArgumentException("Invalid split fractions: validation " + validationFraction + ", test "
+          + testFraction + " (need test > 0, validation >= 0, sum < 1)");
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.cpm.segmentation.clv;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The whole CLV computation on transactions ({@link RepeatPurchaseData} columns): summarize per customer as of
+ * the calibration end, fit the purchase model on sufficient statistics and Gamma-Gamma on repeat customers'
+ * spend, score every customer, and (with a holdout end) compare predicted with actual holdout purchases.
+ */
+public final class ClvPipeline {
+  /** Settings of one CLV run. {@code holdoutEnd} may be null. */
+  public record Parameters(PurchaseModelKind model, ClvTimeUnit timeUnit, double l2Penalty, int maxEvaluations,
+      LocalDate calibrationEnd, LocalDate holdoutEnd, int expectedPurchasesDays, int horizonMonths,
+      double discountRateMonthly) {
+    public Parameters {
+      Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(timeUnit, "timeUnit");
+      Objects.requireNonNull(calibrationEnd, "calibrationEnd");
+      if (horizonMonths < 0 || expectedPurchasesDays < 0) {
+        throw new IllegalArgumentException("Invalid CLV horizons: " + horizonMonths + " months, "
+            + expectedPurchasesDays + " days");
+      }
+    }
+  }
+
+  /** Fits, the scored per-customer dataset, holdout metrics (null without holdout) and phase timings. */
+  public record Result(FitResult<PurchaseModel> purchases, FitResult<GammaGammaModel> spend, Dataset<Row> scored,
+      ClvScoring.HoldoutMetrics holdout, int sufficientStatisticRows, double groupingSeconds, double fitSeconds) {
+    /** JSON-ready summary: model, customers, params, logLikelihood, convergence, gammaGamma, holdout. */
+    public Map<String, Object> report() {
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("model", purchases.model().name());
+      result.put("customers", Math.round(purchases.customers()));
+      result.put("sufficientStatisticRows", sufficientStatisticRows);
+      result.put("params", purchases.model().parameters());
+      result.put("logLikelihood", purchases.logLikelihood());
+      result.put("converged", purchases.converged());
+      result.put("iterations", purchases.iterations());
+      result.put("evaluations", purchases.evaluations());
+      result.put("l2Penalty", purchases.l2Penalty());
+      Map<String, Object> gammaGamma = new LinkedHashMap<>();
+      gammaGamma.put("customers", Math.round(spend.customers()));
+      gammaGamma.put("params", spend.model().parameters());
+      gammaGamma.put("logLikelihood", spend.logLikelihood());
+      gammaGamma.put("converged", spend.converged());
+      gammaGamma.put("iterations", spend.iterations());
+      result.put("gammaGamma", gammaGamma);
+      if (holdout != null) {
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("customers", holdout.customers());
+        metrics.put("mae", holdout.mae());
+        metrics.put("rmse", holdout.rmse());
+        metrics.put("totalPredicted", holdout.totalPredicted());
+        metrics.put("totalActual", holdout.totalActual());
+        metrics.put("byFrequency", holdout.byFrequency().stream().map(b -> {
+          Map<String, Object> bucket = new LinkedHashMap<>();
+          bucket.put("frequency", b.frequencyBucket());
+          bucket.put("customers", b.customers());
+          bucket.put("meanPredicted", b.meanPredicted());
+          bucket.put("meanActual", b.meanActual());
+          return bucket;
+        }).toList());
+        result.put("holdout", metrics);
+      }
+      return result;
+    }
+  }
+
+  private ClvPipeline() {}
+
+  public static Result run(Dataset<Row> transactions, Parameters parameters) {
+    long start = System.nanoTime();
+    Dataset<Row> summary = RepeatPurchaseData.summarize(transactions, parameters.calibrationEnd(), parameters.timeUnit())
+        .cache();
+    PurchaseCounts counts = RepeatPurchaseData.purchaseCounts(summary);
+    SpendObservations spend = RepeatPurchaseData.spendObservations(summary);
+    double grouping = (System.nanoTime() - start) / 1e9;
+    long fitStart = System.nanoTime();
+    MaximumLikelihood optimizer = new MaximumLikelihood(parameters.l2Penalty(), parameters.maxEvaluations());
+    FitResult<PurchaseModel> purchaseFit = optimizer.fitPurchaseModel(parameters.model(), counts);
+    FitResult<GammaGammaModel> spendFit = optimizer.fitGammaGamma(spend);
+    double fit = (System.nanoTime() - fitStart) / 1e9;
+    CustomerValueModel model = new CustomerValueModel(purchaseFit.model(), spendFit.model(), parameters.timeUnit());
+    Dataset<Row> scored = ClvScoring.score(summary, model, parameters.expectedPurchasesDays(),
+        parameters.horizonMonths(), parameters.discountRateMonthly());
+    ClvScoring.HoldoutMetrics holdout = null;
+    if (parameters.holdoutEnd() != null) {
+      double holdoutDays = parameters.holdoutEnd().toEpochDay() - parameters.calibrationEnd().toEpochDay();
+      scored = ClvScoring.predictHoldout(RepeatPurchaseData.withHoldoutPurchases(scored, transactions,
+          parameters.calibrationEnd(), parameters.holdoutEnd()), purchaseFit.model(),
+          parameters.timeUnit().fromDays(holdoutDays));
+      holdout = ClvScoring.holdoutMetrics(scored);
+    }
+    return new Result(purchaseFit, spendFit, scored, holdout, counts.size(), grouping, fit);
+  }
+}

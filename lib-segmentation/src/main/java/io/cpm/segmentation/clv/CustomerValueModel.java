@@ -1,0 +1,47 @@
+package io.cpm.segmentation.clv;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * Per-customer predictions from a fitted purchase model and Gamma-Gamma spend model.
+ *
+ * <p>Discounted CLV over N months follows {@code lifetimes}' {@code customer_lifetime_value}:
+ * {@code CLV = Σ_{i=1..N} [E(Y(i months)) − E(Y((i−1) months))] · E[M | x, m] / (1 + d)^i} with
+ * conditional expected purchases E(Y(t) | x, t_x, T), expected average spend E[M | x, m] and monthly
+ * discount rate d (each month's purchases discounted at the end of that month).
+ */
+public record CustomerValueModel(PurchaseModel purchases, GammaGammaModel spend, ClvTimeUnit timeUnit)
+    implements Serializable {
+  public CustomerValueModel {
+    Objects.requireNonNull(purchases, "purchases");
+    Objects.requireNonNull(spend, "spend");
+    Objects.requireNonNull(timeUnit, "timeUnit");
+  }
+
+  /** One customer's predictions; {@code horizonDays} is for expected purchases, CLV runs over {@code months}. */
+  public record Prediction(double expectedPurchases, double probabilityAlive, double expectedAverageSpend,
+      double customerLifetimeValue) {}
+
+  public Prediction predict(double x, double tx, double age, double monetary, double horizonDays, int months,
+      double monthlyDiscountRate) {
+    if (months < 0) {
+      throw new IllegalArgumentException("Invalid CLV horizon: " + months + " months");
+    }
+    if (!(monthlyDiscountRate >= 0)) {
+      throw new IllegalArgumentException("Invalid monthly discount rate: " + monthlyDiscountRate);
+    }
+    double expected = purchases.conditionalExpectedPurchases(timeUnit.fromDays(horizonDays), x, tx, age);
+    double alive = purchases.probabilityAlive(x, tx, age);
+    double averageSpend = spend.conditionalExpectedAverageSpend(x, x > 0 ? monetary : 0);
+    double value = 0;
+    double previous = 0;
+    for (int month = 1; month <= months; month++) {
+      double cumulative = purchases.conditionalExpectedPurchases(
+          timeUnit.fromDays(month * ClvTimeUnit.MONTH.days()), x, tx, age);
+      value += (cumulative - previous) * averageSpend / Math.pow(1 + monthlyDiscountRate, month);
+      previous = cumulative;
+    }
+    return new Prediction(expected, alive, averageSpend, value);
+  }
+}
