@@ -29,6 +29,12 @@ import org.junit.jupiter.api.Test;
  */
 class S3aIT {
   private static final String BUCKET = "cpm-it";
+  /**
+   * Tables a single clean first night legitimately leaves empty: no bad rows to quarantine, no earlier run to
+   * transition from, no previous period for alert thresholds.
+   */
+  private static final java.util.Set<String> MAY_BE_EMPTY_ON_FIRST_RUN =
+      java.util.Set.of("quarantine", "segment_transitions", "kpi_alerts");
   // Per-run random credentials: S3Proxy's own config lives under target/, cpm only sees the environment.
   private static final String ACCESS_KEY = "it-" + UUID.randomUUID().toString().substring(0, 8);
   private static final String SECRET_KEY = UUID.randomUUID().toString();
@@ -61,13 +67,14 @@ class S3aIT {
       env.put("CPM_SHUFFLE_PARTITIONS", "2");
       List<String> args = new ArrayList<>(List.of("--master", "local[2]", "--class", "io.cpm.jobs.Main",
           "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
-          "--conf", "spark.local.dir=" + work, ItEnv.appJar().toString(),
+          "--conf", "spark.databricks.delta.snapshotPartitions=2", "--conf", "spark.local.dir=" + work,
+          ItEnv.appJar().toString(),
           "nightly", "--run-date", landing.runDate().toString(), "--config", config));
-      List<String> command = ChildProcess.java(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-          "-Djava.io.tmpdir=" + work, "-Dlog4j2.configurationFile=" + RepoFiles.path("conf/log4j2.properties")),
+      List<String> command = ChildProcess.java(List.of("-Xmx1g", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + work,
+          "-Dlog4j2.configurationFile=" + RepoFiles.path("conf/log4j2.properties")),
           ItEnv.sparkClasspath(), "org.apache.spark.deploy.SparkSubmit", args);
       try (ChildProcess run = ChildProcess.start("spark-submit-s3a", command, env, work)) {
-        assertThat(run.waitFor(Duration.ofMinutes(5))).as("nightly on s3a (" + landing.origin() + "):\n"
+        assertThat(run.waitFor(Duration.ofMinutes(10))).as("nightly on s3a (" + landing.origin() + "):\n"
             + run.tail()).isZero();
       }
 
@@ -78,8 +85,9 @@ class S3aIT {
       List<String> tables = Outputs.deltaTables(spark, warehouse);
       assertThat(tables).as("Delta tables in " + warehouse).contains("pipeline_runs");
       for (String table : tables) {
-        if (table.equals("quarantine")) {
-          continue; // legitimately empty when the landing set has no bad rows
+        if (MAY_BE_EMPTY_ON_FIRST_RUN.contains(table)) {
+          spark.read().format("delta").load(warehouse + "/" + table).schema(); // readable, possibly empty
+          continue;
         }
         assertThat(spark.read().format("delta").load(warehouse + "/" + table).count())
             .as(table + " rows read back over s3a").isPositive();

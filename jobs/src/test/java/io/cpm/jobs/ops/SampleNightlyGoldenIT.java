@@ -1,0 +1,251 @@
+package io.cpm.jobs.ops;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cpm.jobs.RepoFiles;
+import io.cpm.metrics.testing.TestSpark;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Date;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The golden end-to-end run: {@code cpm nightly --from 2025-03-29 --run-date 2025-03-31} on the committed
+ * sample data, in a JVM started like {@code ./cpm} (app jar + runtime classpath, embedded local Spark), then
+ * checks on what the three nights left behind: every landing row accounted for and the quarantine equal to
+ * the planted bad rows, stable cluster ids, valid CRM files, self-contained reports, every stage recorded, and
+ * a summary of segment and score distributions equal to the committed golden file
+ * ({@code src/test/resources/golden/sample-nightly.txt}; rerun with {@code -Dcpm.golden.update=true} to
+ * rewrite it after an intended change, and review the diff).
+ */
+class SampleNightlyGoldenIT {
+  private static final List<LocalDate> DATES =
+      List.of(LocalDate.parse("2025-03-29"), LocalDate.parse("2025-03-30"), LocalDate.parse("2025-03-31"));
+  private static final List<String> STAGES = List.of("ingest", "features", "segment", "score", "kpis", "publish",
+      "report");
+  private static final Path GOLDEN = RepoFiles.path("jobs/src/test/resources/golden/sample-nightly.txt");
+  private static Path out;
+  private static String warehouse;
+  private static String runLog;
+
+  @BeforeAll
+  static void runThreeNights() throws Exception {
+    Path work = ItEnv.newWorkDirectory("golden");
+    out = work.resolve("out");
+    warehouse = out.resolve("warehouse").toUri().toString();
+    Path config = work.resolve("golden.conf");
+    Files.writeString(config, String.join("\n",
+        "include file(\"" + RepoFiles.path("conf/local.conf") + "\")",
+        "spark.master = \"local[2]\"",
+        "paths.landing = \"" + RepoFiles.path("sample-data/landing") + "\"",
+        "paths.warehouse = \"" + out.resolve("warehouse") + "\"",
+        "paths.exports = \"" + out.resolve("exports") + "\"",
+        "paths.reports = \"" + out.resolve("reports") + "\"",
+        ""));
+    List<String> command = ChildProcess.java(List.of("-Xmx2g", "-XX:+UseSerialGC",
+            "-Dlog4j2.configurationFile=" + RepoFiles.path("conf/log4j2.properties"), "-Djava.io.tmpdir=" + work),
+        ItEnv.appJar() + java.io.File.pathSeparator + ItEnv.runtimeClasspath(), "io.cpm.jobs.Main",
+        List.of("nightly", "--from", DATES.get(0).toString(), "--run-date", DATES.get(2).toString(),
+            "--config", config.toString()));
+    try (ChildProcess run = ChildProcess.start("golden-nightly", command, Map.of(), work)) {
+      assertThat(run.waitFor(Duration.ofMinutes(20))).as("cpm nightly on the sample:\n" + run.tail()).isZero();
+      runLog = run.logText();
+    }
+  }
+
+  private static Dataset<Row> table(String name) {
+    return TestSpark.session().read().format("delta").load(warehouse + "/" + name);
+  }
+
+  @Test
+  void everyLandingRowIsAccountedForAndTheQuarantineIsExactlyThePlantedBadRows() throws IOException {
+    Map<String, Long> landingRows = new TreeMap<>();
+    Path landing = RepoFiles.path("sample-data/landing");
+    try (Stream<Path> files = Files.walk(landing)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        landingRows.put(landing.relativize(file).toString(), dataRows(file));
+      }
+    }
+    Map<String, Long> read = new TreeMap<>();
+    for (Row row : table("ingest_runs").select("file", "rows_read", "rows_accepted", "rows_quarantined")
+        .collectAsList()) {
+      String file = relative(row.getString(0));
+      assertThat(row.getLong(1)).as("read = accepted + quarantined for " + file)
+          .isEqualTo(row.getLong(2) + row.getLong(3));
+      read.merge(file, row.getLong(1), Long::sum);
+    }
+    assertThat(read).as("rows read per landing file (ingest_runs) vs rows counted in the file").isEqualTo(landingRows);
+
+    TreeSet<String> planted = new TreeSet<>();
+    try (Reader in = Files.newBufferedReader(RepoFiles.path("sample-data/ground-truth/bad_rows.csv"));
+         CSVParser csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build().parse(in)) {
+      for (CSVRecord record : csv) {
+        planted.add(record.get("file") + ":" + record.get("row_number") + ":" + record.get("reason"));
+      }
+    }
+    TreeSet<String> quarantined = table("quarantine").select("file", "row_number", "reason_code").collectAsList()
+        .stream().map(r -> relative(r.getString(0)) + ":" + r.get(1) + ":" + r.getString(2))
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(quarantined).as("quarantine (file:row:reason) vs sample-data/ground-truth/bad_rows.csv")
+        .isEqualTo(planted);
+  }
+
+  @Test
+  void clusterIdsAreStableFromNightToNight() {
+    for (int i = 1; i < DATES.size(); i++) {
+      Dataset<Row> before = clusters(DATES.get(i - 1)).withColumnRenamed("cluster_id", "before");
+      Dataset<Row> after = clusters(DATES.get(i)).withColumnRenamed("cluster_id", "after");
+      Dataset<Row> both = before.join(after, "customer_id");
+      long kept = both.where(col("before").equalTo(col("after"))).count();
+      long total = both.count();
+      assertThat(total).as("customers segmented on " + DATES.get(i - 1) + " and " + DATES.get(i)).isPositive();
+      assertThat((double) kept / total).as("share of customers keeping their cluster id from " + DATES.get(i - 1)
+          + " to " + DATES.get(i)).isGreaterThanOrEqualTo(0.95);
+    }
+  }
+
+  private static Dataset<Row> clusters(LocalDate date) {
+    return table("customer_segments").where(col("run_date").equalTo(Date.valueOf(date)))
+        .select("customer_id", "cluster_id");
+  }
+
+  @Test
+  void eachNightLeavesAValidCrmFileWithManifestAndSuccessMarker() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    for (LocalDate date : DATES) {
+      Path dir = out.resolve("exports/crm/" + date);
+      Path csvFile = dir.resolve("customer_scores.csv");
+      assertThat(dir.resolve("_SUCCESS")).as("_SUCCESS for " + date).isRegularFile();
+      JsonNode manifest = json.readTree(dir.resolve("manifest.json").toFile());
+      byte[] bytes = Files.readAllBytes(csvFile);
+      assertThat(manifest.get("sha256").asText()).as("manifest sha256 of " + csvFile)
+          .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+      List<String> manifestColumns = new ArrayList<>();
+      manifest.get("columns").forEach(c -> manifestColumns.add(c.asText()));
+      long records;
+      try (CSVParser csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build()
+          .parse(new java.io.StringReader(new String(bytes, StandardCharsets.UTF_8)))) {
+        assertThat(csv.getHeaderNames()).as("header of " + csvFile).isEqualTo(manifestColumns);
+        records = csv.stream().peek(r -> assertThat(r.isConsistent()).as("record " + r.getRecordNumber()
+            + " of " + csvFile + " has as many fields as the header").isTrue()).count();
+      }
+      long scored = table("customer_scores").where(col("run_date").equalTo(Date.valueOf(date))).count();
+      assertThat(records).as("rows in " + csvFile).isEqualTo(manifest.get("row_count").asLong()).isEqualTo(scored);
+    }
+  }
+
+  @Test
+  void eachNightHasASelfContainedReport() throws IOException {
+    Pattern remote = Pattern.compile("(?:src|href)\\s*=\\s*[\"'](?:https?:)?//", Pattern.CASE_INSENSITIVE);
+    for (LocalDate date : DATES) {
+      Path report = out.resolve("reports/" + date + "/index.html");
+      assertThat(report).as("report for " + date).isRegularFile();
+      String html = Files.readString(report);
+      assertThat(html).contains("<svg").contains(date.toString());
+      Matcher matcher = remote.matcher(html);
+      assertThat(matcher.find()).as("report " + report + " loads nothing from the network"
+          + (matcher.hitEnd() ? "" : ": " + html.substring(matcher.start(), Math.min(html.length(),
+          matcher.end() + 40)))).isFalse();
+    }
+  }
+
+  @Test
+  void pipelineRunsRecordEveryStageOfEveryNightAsSucceeded() {
+    for (LocalDate date : DATES) {
+      List<String> succeeded = table("pipeline_runs").where(col("run_date").equalTo(Date.valueOf(date))
+          .and(col("status").equalTo("succeeded"))).select("stage").distinct().collectAsList().stream()
+          .map(r -> r.getString(0)).toList();
+      assertThat(succeeded).as("stages succeeded on " + date).containsAll(STAGES);
+    }
+    assertThat(runLog).as("the run prints where outputs went").contains("customer_scores");
+  }
+
+  @Test
+  void segmentAndScoreDistributionsMatchTheGoldenFile() throws IOException {
+    String actual = summary();
+    if (Boolean.getBoolean("cpm.golden.update")) {
+      Files.createDirectories(GOLDEN.getParent());
+      Files.writeString(GOLDEN, actual);
+    }
+    Path written = out.resolve("sample-nightly.actual.txt");
+    Files.writeString(written, actual);
+    assertThat(GOLDEN).as("golden file (create it with -Dcpm.golden.update=true)").isRegularFile();
+    assertThat(actual).as("summary of the three nights (actual in " + written + "; if the change is intended,"
+        + " rerun with -Dcpm.golden.update=true and commit the file)").isEqualTo(Files.readString(GOLDEN));
+  }
+
+  /** Counts per run date that any change in ingestion, features, segmentation or scoring would move. */
+  private static String summary() {
+    StringBuilder text = new StringBuilder("# cpm nightly on sample-data, 2025-03-29..2025-03-31: counts per run"
+        + " date\n");
+    Map<String, List<String>> grouped = new java.util.LinkedHashMap<>();
+    grouped.put("customer_features", List.of());
+    grouped.put("customer_segments", List.of("rfm_segment", "value_activity_tag", "lifecycle_stage", "cluster_id",
+        "playbook_action"));
+    grouped.put("customer_scores", List.of("churn_band", "clv_grade"));
+    grouped.put("segment_transitions", List.of());
+    grouped.put("kpi_values", List.of());
+    grouped.put("customer_tasks", List.of());
+    for (LocalDate date : DATES) {
+      text.append("\n[").append(date).append("]\n");
+      for (Map.Entry<String, List<String>> entry : grouped.entrySet()) {
+        Dataset<Row> rows = table(entry.getKey());
+        if (List.of(rows.columns()).contains("run_date")) {
+          rows = rows.where(col("run_date").equalTo(Date.valueOf(date)));
+        } else {
+          continue;
+        }
+        text.append(entry.getKey()).append(" rows ").append(rows.count()).append('\n');
+        for (String column : entry.getValue()) {
+          text.append("  ").append(column).append(": ");
+          text.append(rows.groupBy(column).count().orderBy(col(column)).collectAsList().stream()
+              .map(r -> r.get(0) + "=" + r.getLong(1)).collect(Collectors.joining(", "))).append('\n');
+        }
+      }
+    }
+    return text.toString();
+  }
+
+  /** A landing path relative to the landing root, whatever URI or absolute form the table stored. */
+  private static String relative(String file) {
+    int at = file.indexOf("2025-03-");
+    return at < 0 ? file : file.substring(at);
+  }
+
+  /** Data rows of a landing file: lines after the header for CSV (no line breaks in values), lines for JSONL. */
+  private static long dataRows(Path file) throws IOException {
+    try (InputStream raw = Files.newInputStream(file);
+         InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+      String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+      long lines = text.lines().filter(l -> !l.isEmpty()).count();
+      return file.toString().contains(".jsonl") ? lines : Math.max(0, lines - 1);
+    }
+  }
+}
