@@ -136,6 +136,56 @@ class SampleNightlyGoldenIT {
         .select("customer_id", "cluster_id");
   }
 
+  /**
+   * The planted churners of sample-data/ground-truth (latent type {@code churner}) against every other customer
+   * with orders (planted prospects never bought): ROC-AUC of the nightly churn_probability, each night.
+   */
+  @Test
+  void plantedChurnersAreRankedWithRocAucOfAtLeast08() throws IOException {
+    Map<String, String> types = new TreeMap<>();
+    try (Reader in = Files.newBufferedReader(RepoFiles.path("sample-data/ground-truth/customers.csv"));
+         CSVParser csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build().parse(in)) {
+      csv.forEach(r -> types.put(r.get("customer_id"), r.get("latent_type")));
+    }
+    for (LocalDate date : DATES) {
+      List<double[]> scored = new ArrayList<>();
+      for (Row row : table("customer_scores").where(col("run_date").equalTo(Date.valueOf(date)))
+          .select("customer_id", "churn_probability").collectAsList()) {
+        String type = types.get(row.getString(0));
+        if (type != null && !type.equals("prospect")) {
+          scored.add(new double[] {row.getDouble(1), type.equals("churner") ? 1 : 0});
+        }
+      }
+      assertThat(rocAuc(scored)).as("ROC-AUC of churn_probability for planted churners on " + date + " ("
+          + scored.size() + " customers)").isGreaterThanOrEqualTo(0.8);
+    }
+  }
+
+  /** Mann-Whitney ROC-AUC of {score, label} pairs, ties counted half. */
+  private static double rocAuc(List<double[]> scored) {
+    scored.sort(java.util.Comparator.comparingDouble(s -> s[0]));
+    double rankSum = 0;
+    long positives = 0;
+    for (int i = 0; i < scored.size(); ) {
+      int j = i;
+      while (j < scored.size() && scored.get(j)[0] == scored.get(i)[0]) {
+        j++;
+      }
+      double midRank = (i + 1 + j) / 2.0;
+      for (int k = i; k < j; k++) {
+        if (scored.get(k)[1] == 1) {
+          rankSum += midRank;
+          positives++;
+        }
+      }
+      i = j;
+    }
+    long negatives = scored.size() - positives;
+    assertThat(positives).as("planted churners scored").isPositive();
+    assertThat(negatives).as("other customers scored").isPositive();
+    return (rankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+  }
+
   @Test
   void eachNightLeavesAValidCrmFileWithManifestAndSuccessMarker() throws Exception {
     ObjectMapper json = new ObjectMapper();
