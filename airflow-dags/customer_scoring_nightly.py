@@ -8,7 +8,8 @@ Deployment settings come from Airflow, never from this file (see README.md next 
   Connections cpm_spark (spark-submit master/deploy mode/queue), cpm_s3 (AWS credentials for sensors)
   Pool        cpm_spark (one slot per concurrent Spark application the cluster can take)
 Nothing here runs at import time: the Variables are Jinja templates rendered when a task runs.
-This file is kept declarative (no loops) so airflow-dags/tests/dag_contract.py can read it with ast.
+This file is kept declarative (no loops; tasks are built by the one-``return`` helpers below) so
+airflow-dags/tests/dag_contract.py can read it with ast.
 """
 from datetime import datetime, timedelta
 
@@ -43,6 +44,27 @@ SENSOR = dict(
     retries=0,
 )
 
+
+def wait_for_export(task_id, path):
+    """Sensor for one export file of {{ ds }}: ``<cpm_landing_url>/<ds>/<path>``."""
+    return S3KeySensor(
+        task_id=task_id,
+        bucket_key="{{ var.value.cpm_landing_url }}/{{ ds }}/" + path,
+        **SENSOR,
+    )
+
+
+def cpm_task(task_id, command, execution_timeout, sla, options=()):
+    """One spark-submit of the cpm jar: ``cpm <command> --run-date {{ ds }} --config <file> <options...>``."""
+    return CpmSparkSubmitOperator(
+        task_id=task_id,
+        application_args=[command, *RUN_ARGS, *options],
+        execution_timeout=execution_timeout,
+        sla=sla,
+        **SPARK,
+    )
+
+
 default_args = dict(
     owner="data-engineering",
     depends_on_past=False,
@@ -68,86 +90,21 @@ with DAG(
     tags=["cpm", "spark", "delta"],
     doc_md=__doc__,
 ) as dag:
-    wait_crm = S3KeySensor(
-        task_id="wait_crm_export",
-        bucket_key="{{ var.value.cpm_landing_url }}/{{ ds }}/crm/accounts.csv",
-        **SENSOR,
-    )
-    wait_erp = S3KeySensor(
-        task_id="wait_erp_export",
-        bucket_key="{{ var.value.cpm_landing_url }}/{{ ds }}/erp/orders.csv",
-        **SENSOR,
-    )
-    wait_tickets = S3KeySensor(
-        task_id="wait_tickets_export",
-        bucket_key="{{ var.value.cpm_landing_url }}/{{ ds }}/tickets/tickets.jsonl",
-        **SENSOR,
-    )
+    wait_crm = wait_for_export("wait_crm_export", "crm/accounts.csv")
+    wait_erp = wait_for_export("wait_erp_export", "erp/orders.csv")
+    wait_tickets = wait_for_export("wait_tickets_export", "tickets/tickets.jsonl")
 
-    ingest_crm = CpmSparkSubmitOperator(
-        task_id="ingest_crm",
-        application_args=["ingest", *RUN_ARGS, "--source", "crm"],
-        execution_timeout=timedelta(hours=1),
-        sla=timedelta(hours=4),
-        **SPARK,
-    )
-    ingest_erp = CpmSparkSubmitOperator(
-        task_id="ingest_erp",
-        application_args=["ingest", *RUN_ARGS, "--source", "erp"],
-        execution_timeout=timedelta(hours=1),
-        sla=timedelta(hours=4),
-        **SPARK,
-    )
-    ingest_tickets = CpmSparkSubmitOperator(
-        task_id="ingest_tickets",
-        application_args=["ingest", *RUN_ARGS, "--source", "tickets"],
-        execution_timeout=timedelta(hours=1),
-        sla=timedelta(hours=4),
-        **SPARK,
-    )
+    ingest_crm = cpm_task("ingest_crm", "ingest", timedelta(hours=1), timedelta(hours=4), ["--source", "crm"])
+    ingest_erp = cpm_task("ingest_erp", "ingest", timedelta(hours=1), timedelta(hours=4), ["--source", "erp"])
+    ingest_tickets = cpm_task("ingest_tickets", "ingest", timedelta(hours=1), timedelta(hours=4),
+                              ["--source", "tickets"])
 
-    features = CpmSparkSubmitOperator(
-        task_id="features",
-        application_args=["features", *RUN_ARGS],
-        execution_timeout=timedelta(hours=2),
-        sla=timedelta(hours=5),
-        **SPARK,
-    )
-    segment = CpmSparkSubmitOperator(
-        task_id="segment",
-        application_args=["segment", *RUN_ARGS],
-        execution_timeout=timedelta(hours=1),
-        sla=timedelta(hours=6),
-        **SPARK,
-    )
-    score = CpmSparkSubmitOperator(
-        task_id="score",
-        application_args=["score", *RUN_ARGS],
-        execution_timeout=timedelta(hours=2),
-        sla=timedelta(hours=7),
-        **SPARK,
-    )
-    kpis = CpmSparkSubmitOperator(
-        task_id="kpis",
-        application_args=["kpis", *RUN_ARGS],
-        execution_timeout=timedelta(hours=1),
-        sla=timedelta(hours=7, minutes=30),
-        **SPARK,
-    )
-    publish = CpmSparkSubmitOperator(
-        task_id="publish",
-        application_args=["publish", *RUN_ARGS],
-        execution_timeout=timedelta(minutes=45),
-        sla=timedelta(hours=8),
-        **SPARK,
-    )
-    report = CpmSparkSubmitOperator(
-        task_id="report",
-        application_args=["report", *RUN_ARGS],
-        execution_timeout=timedelta(minutes=30),
-        sla=timedelta(hours=8, minutes=30),
-        **SPARK,
-    )
+    features = cpm_task("features", "features", timedelta(hours=2), timedelta(hours=5))
+    segment = cpm_task("segment", "segment", timedelta(hours=1), timedelta(hours=6))
+    score = cpm_task("score", "score", timedelta(hours=2), timedelta(hours=7))
+    kpis = cpm_task("kpis", "kpis", timedelta(hours=1), timedelta(hours=7, minutes=30))
+    publish = cpm_task("publish", "publish", timedelta(minutes=45), timedelta(hours=8))
+    report = cpm_task("report", "report", timedelta(minutes=30), timedelta(hours=8, minutes=30))
 
     wait_crm >> ingest_crm
     wait_erp >> ingest_erp

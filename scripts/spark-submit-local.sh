@@ -22,18 +22,11 @@ if [[ $# -eq 0 ]]; then
 fi
 
 # SparkSubmit started by hand does not add the --add-opens flags Spark needs on Java 17 (RUNTIME-NOTES.md).
-OPENS=(-XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false)
+# shellcheck source=scripts/jvm-opens.sh
+source "$ROOT/scripts/jvm-opens.sh"
 
 # shellcheck disable=SC2086
-exec java "${OPENS[@]}" ${CPM_DRIVER_OPTS:--Xmx2g} -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+exec java "${JVM_OPENS[@]}" ${CPM_DRIVER_OPTS:--Xmx2g} -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -cp "$(cat "$SPARK_CP")" org.apache.spark.deploy.SparkSubmit \
   --master "${SPARK_MASTER:-local[2]}" --class io.cpm.jobs.Main --name "cpm-$1" \
   --conf spark.driver.host=127.0.0.1 ${SPARK_SUBMIT_OPTS:-} \

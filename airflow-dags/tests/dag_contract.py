@@ -5,7 +5,10 @@ Usage: dag_contract.py [DAG_FILE]   (default: ../customer_scoring_nightly.py)
 
 Output: {"dag_id": ..., "tasks": [{"task_id", "operator", "upstream": [...], "application_args": [...]}]}
 application_args is null for tasks without it (sensors). The DAG file must stay declarative: module
-constants of literals, operator calls assigned to names inside ``with DAG(...)``, and ``>>`` chains.
+constants of literals, operator calls assigned to names inside ``with DAG(...)``, and ``>>`` chains. A task
+may also be built by a helper function of the DAG file whose body is one ``return Operator(...)`` (after an
+optional docstring): the call's arguments are bound to the helper's parameters and the operator call is
+read with them, as if written out in the DAG block.
 Anything else it cannot evaluate is an error naming the line, so the contract test cannot silently
 read less than the DAG does. Also fails if the module calls anything at top level outside the DAG
 block other than constructors of literals (no work at import time, e.g. no Variable.get).
@@ -28,6 +31,8 @@ class Reader:
         self.tree = tree
         self.file_name = file_name
         self.constants = {}
+        self.functions = {}  # helper name -> ast.FunctionDef
+        self.scope = {}  # parameters of the helper being expanded -> values
         self.tasks = {}  # variable name -> task dict
         self.order = []
         self.dag_id = None
@@ -50,6 +55,8 @@ class Reader:
         if isinstance(node, ast.Dict):
             return {self.value(k): self.value(v) for k, v in zip(node.keys, node.values)}
         if isinstance(node, ast.Name):
+            if node.id in self.scope:
+                return self.scope[node.id]
             if node.id in self.constants:
                 return self.constants[node.id]
             if node.id in self.tasks:
@@ -65,7 +72,10 @@ class Reader:
 
     def read(self):
         for statement in self.tree.body:
-            if isinstance(statement, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
+            if isinstance(statement, (ast.Import, ast.ImportFrom, ast.ClassDef)):
+                continue
+            if isinstance(statement, ast.FunctionDef):
+                self.functions[statement.name] = statement
                 continue
             if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
                 continue  # docstring
@@ -97,12 +107,17 @@ class Reader:
                 self.fail(statement, f"statement not understood in the DAG block: {ast.unparse(statement)[:80]}")
 
     def read_task(self, name, call):
-        kwargs = {}
-        for kw in call.keywords:
-            if kw.arg is None:  # **SPARK
-                kwargs.update(self.value(kw.value))
-            else:
-                kwargs[kw.arg] = self.value(kw.value)
+        if isinstance(call.func, ast.Name) and call.func.id in self.functions:
+            call, self.scope = self.expand(call)
+        try:
+            kwargs = {}
+            for kw in call.keywords:
+                if kw.arg is None:  # **SPARK
+                    kwargs.update(self.value(kw.value))
+                else:
+                    kwargs[kw.arg] = self.value(kw.value)
+        finally:
+            self.scope = {}
         if "task_id" not in kwargs:
             self.fail(call, f"task {name} has no task_id")
         args = kwargs.get("application_args")
@@ -117,6 +132,35 @@ class Reader:
             "application": kwargs.get("application"),
         }
         self.order.append(name)
+
+    def expand(self, call):
+        """For a call of a helper of the DAG file: its ``return Operator(...)`` call and its parameters bound
+        to the call's arguments (defaults included). Anything but plain parameters is an error."""
+        function = self.functions[call.func.id]
+        body = function.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]  # docstring
+        if len(body) != 1 or not isinstance(body[0], ast.Return) or not isinstance(body[0].value, ast.Call):
+            self.fail(function, f"helper {function.name} must consist of one 'return Operator(...)'")
+        params = function.args
+        if params.posonlyargs or params.vararg or params.kwonlyargs or params.kwarg:
+            self.fail(function, f"helper {function.name} may only have plain parameters")
+        names = [a.arg for a in params.args]
+        bound = {}
+        for param, default in zip(names[len(names) - len(params.defaults):], params.defaults):
+            bound[param] = self.value(default)
+        if len(call.args) > len(names):
+            self.fail(call, f"too many arguments for {function.name}")
+        for param, arg in zip(names, call.args):
+            bound[param] = self.value(arg)
+        for kw in call.keywords:
+            if kw.arg not in names:
+                self.fail(call, f"{function.name} has no parameter {kw.arg!r}")
+            bound[kw.arg] = self.value(kw.value)
+        missing = [param for param in names if param not in bound]
+        if missing:
+            self.fail(call, f"{function.name} called without {missing}")
+        return body[0].value, bound
 
     def operands(self, node):
         if isinstance(node, ast.Name):

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         "Example: cpm sql \"SELECT churn_band, count(*) FROM cpm.customer_360 GROUP BY churn_band\""})
 public final class SqlCommand implements Callable<Integer> {
   @Mixin
-  CatalogOptions options;
+  ConfigOptions options;
 
   @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query (quote it).")
   String query;
@@ -43,9 +43,7 @@ public final class SqlCommand implements Callable<Integer> {
   public Integer call() {
     CpmConfig config = options.loadConfig();
     SparkSession spark = SparkSessions.getOrCreate(config);
-    Tables tables = new Tables(spark, config.warehouseRoot(), config.database());
-    SqlCatalog.register(tables);
-    spark.catalog().setCurrentDatabase(config.database());
+    SqlCatalog.registerAsCurrent(new Tables(spark, config.warehouseRoot(), config.database()));
     try {
       QueryOutput.print(spark.sql(query), format, maxRows, spec.commandLine().getOut());
     } catch (RuntimeException e) {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         + " tools and beeline connect with jdbc:hive2://localhost:<port>/<database>. Stop with Ctrl-C."})
 public final class SqlServerCommand implements Callable<Integer> {
   @Mixin
-  CatalogOptions options;
+  ConfigOptions options;
 
   @Option(names = "--port", defaultValue = "10000", paramLabel = "N",
       description = "TCP port (default: ${DEFAULT-VALUE}).")
@@ -38,9 +38,8 @@ public final class SqlServerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     CpmConfig config = options.loadConfig();
     SparkSession spark = SparkSessions.getOrCreate(config);
-    Tables tables = new Tables(spark, config.warehouseRoot(), config.database());
-    SqlCatalog.Refreshed catalog = SqlCatalog.register(tables);
-    spark.catalog().setCurrentDatabase(config.database());
+    SqlCatalog.Refreshed catalog =
+        SqlCatalog.registerAsCurrent(new Tables(spark, config.warehouseRoot(), config.database()));
     SqlServer server = SqlServer.start(spark, host, port);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -36,8 +36,7 @@ public final class FeaturesStage implements Stage {
     } catch (UnknownCurrencyException e) {
       throw CpmException.dataQuality("orders/invoices: " + e.getMessage());
     }
-    context.tables().replaceRunDate(features, TABLE, context.runDate());
-    long rows = context.tables().readRunDate(TABLE, context.runDate()).count();
+    long rows = context.tables().replaceRunDateAndCount(features, TABLE, context.runDate());
     return StageResult.of(NAME, rows, Map.of(TABLE, context.tables().qualifiedName(TABLE)));
   }
 }

@@ -70,8 +70,7 @@ public final class KpisStage implements Stage {
     tables.replaceRunDate(values, VALUES, runDate);
     Dataset<Row> alerts = KpiAlerts.evaluate(values, previousValues(tables, runDate),
         KpiLibrary.directions(settings.parameters()), settings.alertRules());
-    tables.replaceRunDate(alerts, ALERTS, runDate);
-    long alertCount = tables.readRunDate(ALERTS, runDate).count();
+    long alertCount = tables.replaceRunDateAndCount(alerts, ALERTS, runDate);
     long rows = values.count();
     values.unpersist();
     Map<String, String> outputs = new LinkedHashMap<>();

@@ -9,13 +9,10 @@ import static org.apache.spark.sql.functions.when;
 
 import io.cpm.jobs.CpmException;
 import io.cpm.jobs.ExitCode;
-import io.cpm.jobs.config.CpmConfig;
-import io.cpm.jobs.spark.SparkSessions;
 import io.cpm.segmentation.churn.ChurnAlgorithm;
 import io.cpm.segmentation.churn.ChurnFeatureSpec;
 import io.cpm.segmentation.churn.ChurnLabel;
 import io.cpm.segmentation.churn.ChurnTrainer;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,15 +20,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cpm churn evaluate}: trains and evaluates the churn pipeline on any labelled CSV. Column types are
@@ -41,7 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Train and evaluate churn models on a labelled CSV; prints one JSON object with --json.")
-public final class ChurnEvaluateCommand implements Callable<Integer> {
+public final class ChurnEvaluateCommand extends CsvCommand {
   static final int MAX_CATEGORIES = 100;
 
   @Option(names = "--input", required = true, paramLabel = "FILE", description = "CSV with a header row.")
@@ -65,15 +59,6 @@ public final class ChurnEvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", defaultValue = "auto", description = "logistic | gbt | auto (default ${DEFAULT-VALUE}).")
   String model;
 
-  @Option(names = "--delimiter", defaultValue = ",", description = "Field delimiter (default '${DEFAULT-VALUE}').")
-  String delimiter;
-
-  @Option(names = "--json", description = "Print one JSON object.")
-  boolean json;
-
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() {
     if (!(testFraction > 0 && testFraction < 0.9)) {
@@ -85,9 +70,7 @@ public final class ChurnEvaluateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw CpmException.usage("invalid --model: " + e.getMessage());
     }
-    SparkSession spark = SparkSessions.getOrCreate(CpmConfig.defaults());
-    Dataset<Row> raw = CsvInput.read(spark, input, delimiter, List.of(idColumn, labelColumn),
-        List.of("--id-col", "--label-col"));
+    Dataset<Row> raw = readCsv(input, List.of(idColumn, labelColumn), List.of("--id-col", "--label-col"));
     Dataset<Row> blanked = raw;
     for (String name : raw.columns()) {
       blanked = blanked.withColumn(name, when(trim(col(name)).equalTo(""), lit(null)).otherwise(trim(col(name))));
@@ -142,15 +125,9 @@ public final class ChurnEvaluateCommand implements Callable<Integer> {
     report.put("calibration", ChurnModels.calibration(result.test()));
     report.put("lift", ChurnModels.lift(result.test()));
     blanked.unpersist();
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(Json.write(report));
-    } else {
-      out.println(String.format(Locale.ROOT, "model %s: ROC-AUC %.4f, PR-AUC %.4f, Brier %.4f on %d held-out rows"
-              + " (%d training rows, %d bad rows skipped)", report.get("model"), result.test().rocAuc(),
-          result.test().prAuc(), result.test().brier(), result.testRows(), report.get("trainRows"), badRows));
-    }
-    out.flush();
+    printReport(report, () -> String.format(Locale.ROOT, "model %s: ROC-AUC %.4f, PR-AUC %.4f, Brier %.4f on %d"
+            + " held-out rows (%d training rows, %d bad rows skipped)", report.get("model"), result.test().rocAuc(),
+        result.test().prAuc(), result.test().brier(), result.testRows(), report.get("trainRows"), badRows));
     return ExitCode.OK;
   }
 

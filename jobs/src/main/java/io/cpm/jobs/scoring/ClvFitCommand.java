@@ -7,27 +7,21 @@ import static org.apache.spark.sql.functions.trim;
 
 import io.cpm.jobs.CpmException;
 import io.cpm.jobs.ExitCode;
-import io.cpm.jobs.config.CpmConfig;
-import io.cpm.jobs.spark.SparkSessions;
 import io.cpm.segmentation.clv.ClvPipeline;
 import io.cpm.segmentation.clv.ClvTimeUnit;
 import io.cpm.segmentation.clv.ModelFitException;
 import io.cpm.segmentation.clv.PurchaseModelKind;
 import io.cpm.segmentation.clv.RepeatPurchaseData;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cpm clv fit}: BTYD CLV on any transaction CSV (one row per transaction). Rows with a blank customer,
@@ -35,7 +29,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
     description = "Fit BG/NBD or Pareto/NBD plus Gamma-Gamma on a transaction CSV; prints one JSON object with --json.")
-public final class ClvFitCommand implements Callable<Integer> {
+public final class ClvFitCommand extends CsvCommand {
   @Option(names = "--transactions", required = true, paramLabel = "FILE", description = "CSV with a header row.")
   Path transactions;
 
@@ -51,9 +45,6 @@ public final class ClvFitCommand implements Callable<Integer> {
   @Option(names = "--date-format", defaultValue = "yyyy-MM-dd",
       description = "Spark datetime pattern of the date column (default ${DEFAULT-VALUE}).")
   String dateFormat;
-
-  @Option(names = "--delimiter", defaultValue = ",", description = "Field delimiter (default '${DEFAULT-VALUE}').")
-  String delimiter;
 
   @Option(names = "--calibration-end", required = true, paramLabel = "YYYY-MM-DD",
       description = "Last day of the calibration period.")
@@ -86,12 +77,6 @@ public final class ClvFitCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Write per-customer predictions (CSV) to this directory.")
   Path out;
 
-  @Option(names = "--json", description = "Print one JSON object.")
-  boolean json;
-
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() {
     ClvPipeline.Parameters parameters;
@@ -108,9 +93,8 @@ public final class ClvFitCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw CpmException.usage(e.getMessage());
     }
-    SparkSession spark = SparkSessions.getOrCreate(CpmConfig.defaults());
-    Dataset<Row> raw = CsvInput.read(spark, transactions, delimiter,
-        List.of(customerColumn, dateColumn, amountColumn), List.of("--customer-col", "--date-col", "--amount-col"));
+    Dataset<Row> raw = readCsv(transactions, List.of(customerColumn, dateColumn, amountColumn),
+        List.of("--customer-col", "--date-col", "--amount-col"));
     Dataset<Row> parsed = raw.select(
         trim(col(customerColumn)).as(RepeatPurchaseData.CUSTOMER),
         to_date(trim(col(dateColumn)), dateFormat).as(RepeatPurchaseData.DATE),
@@ -140,13 +124,7 @@ public final class ClvFitCommand implements Callable<Integer> {
           .csv(out.toAbsolutePath().toString());
       report.put("out", out.toString());
     }
-    PrintWriter writer = spec.commandLine().getOut();
-    if (json) {
-      writer.println(Json.write(report));
-    } else {
-      writer.println(Json.pretty(report));
-    }
-    writer.flush();
+    printReport(report, () -> Json.pretty(report));
     parsed.unpersist();
     valid.unpersist();
     return ExitCode.OK;

@@ -56,6 +56,16 @@ public final class SqlCatalog {
   }
 
   /**
+   * {@link #register} and then makes the warehouse database the session's current one, so that queries may name
+   * tables without it; for the query commands ({@code sql}, {@code sql-server}).
+   */
+  public static Refreshed registerAsCurrent(Tables tables) {
+    Refreshed registered = register(tables);
+    tables.spark().catalog().setCurrentDatabase(tables.database());
+    return registered;
+  }
+
+  /**
    * The gold column comments and the customer_360 view, for a pipeline stage (whose command registered the
    * warehouse tables at start; tables it wrote since are registered by their writes).
    */

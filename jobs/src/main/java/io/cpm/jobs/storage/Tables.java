@@ -92,6 +92,15 @@ public final class Tables {
   }
 
   /**
+   * {@link #replaceRunDate} and then the number of rows the table holds for the run date, counted by reading the
+   * written partition back (what later stages will see).
+   */
+  public long replaceRunDateAndCount(Dataset<Row> rows, String table, LocalDate runDate) {
+    replaceRunDate(rows, table, runDate);
+    return readRunDate(table, runDate).count();
+  }
+
+  /**
    * Atomically replaces the rows matching a SQL {@code condition} with {@code rows} (Delta
    * {@code replaceWhere}); creates the table partitioned by {@code partitionColumn} on first write, with the
    * given Delta table properties (e.g. {@code delta.dataSkippingNumIndexedCols}). For outputs whose reruns

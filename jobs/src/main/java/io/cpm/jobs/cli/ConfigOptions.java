@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** Config options of commands that query the catalog rather than run a date ({@code sql}, {@code sql-server}). */
-public final class CatalogOptions {
+/**
+ * The config options ({@code --config}, {@code --set}): on their own for commands that query the catalog rather
+ * than run a date ({@code sql}, {@code sql-server}), and as part of {@link PipelineOptions}.
+ */
+public class ConfigOptions {
   @Option(names = "--config", paramLabel = "FILE", defaultValue = "conf/local.conf",
       description = "HOCON config file (default: ${DEFAULT-VALUE}).")
   Path config;
