@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scoring benchmark (not a test): simulates CUSTOMERS customers' transactions on a local[2] Spark, times the
 # CLV stage (grouping + fits + scoring, BG/NBD and Pareto/NBD) and churn training (LR + GBT) on CHURN_ROWS rows.
-# Usage: bench/clv.sh [CUSTOMERS=1000000] [CHURN_ROWS=500000]
+# Usage: bench/clv.sh [CUSTOMERS=1000000] [CHURN_ROWS=500000 (0 skips churn)] [MODELS=bgnbd,paretonbd]
+# Extra JVM flags via BENCH_JAVA_OPTS, e.g. BENCH_JAVA_OPTS=-Dcpm.bench.dumpCounts=/tmp/counts.csv (see ScoringBenchmark).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -16,6 +17,7 @@ OPENS=(-XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
   --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false)
-exec java "${OPENS[@]}" -Xmx5g -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+# shellcheck disable=SC2086
+exec java "${OPENS[@]}" ${BENCH_JAVA_OPTS:-} -Xmx5g -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -Djava.io.tmpdir="$ROOT/jobs/target/tmp" -Dspark.local.dir="$ROOT/jobs/target/tmp" \
-  -cp "$CP" io.cpm.jobs.scoring.ScoringBenchmark "${1:-1000000}" "${2:-500000}"
+  -cp "$CP" io.cpm.jobs.scoring.ScoringBenchmark "${1:-1000000}" "${2:-500000}" "${3:-bgnbd,paretonbd}"

@@ -10,6 +10,7 @@ import io.cpm.segmentation.clv.BtydSimulation;
 import io.cpm.segmentation.clv.ClvPipeline;
 import io.cpm.segmentation.clv.ClvTimeUnit;
 import io.cpm.segmentation.clv.GammaGammaModel;
+import io.cpm.segmentation.clv.PurchaseCounts;
 import io.cpm.segmentation.clv.PurchaseModelKind;
 import io.cpm.segmentation.clv.RepeatPurchaseData;
 import java.sql.Date;
@@ -35,6 +36,10 @@ import org.apache.spark.sql.types.StructType;
  * Benchmark (not a test): simulates N customers' transactions on Spark from a known BG/NBD + Gamma-Gamma model,
  * then times the CLV stage (grouping to sufficient statistics, the two fits, scoring every customer) and churn
  * training (LR + GBT) on M synthetic snapshot rows. Run by bench/clv.sh; prints the figures.
+ *
+ * <p>Arguments: customers (1,000,000), churn rows (500,000; 0 skips churn training), purchase models
+ * ({@code bgnbd,paretonbd}). With {@code -Dcpm.bench.dumpCounts=FILE} the BG/NBD sufficient statistics are also
+ * written as CSV (x, t_x, T, weight) for working on the optimizer without Spark.
  */
 public final class ScoringBenchmark {
   private static final LocalDate CALIBRATION_END = LocalDate.of(2025, 3, 31);
@@ -44,6 +49,10 @@ public final class ScoringBenchmark {
   public static void main(String[] args) {
     int customers = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int churnRows = args.length > 1 ? Integer.parseInt(args[1]) : 500_000;
+    EnumSet<PurchaseModelKind> kinds = EnumSet.noneOf(PurchaseModelKind.class);
+    for (String name : (args.length > 2 ? args[2] : "bgnbd,paretonbd").split(",")) {
+      kinds.add(PurchaseModelKind.parse(name));
+    }
     SparkSession spark = SparkSession.builder().master("local[2]").appName("cpm-bench")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "8").config("spark.sql.session.timeZone", "UTC").getOrCreate();
@@ -56,7 +65,11 @@ public final class ScoringBenchmark {
     long rows = transactions.count();
     System.out.printf(Locale.ROOT, "simulated %,d customers, %,d transactions in %.1f s%n", customers, rows, since(t0));
 
-    for (PurchaseModelKind kind : PurchaseModelKind.values()) {
+    String dump = System.getProperty("cpm.bench.dumpCounts");
+    if (dump != null) {
+      dumpCounts(transactions, java.nio.file.Path.of(dump));
+    }
+    for (PurchaseModelKind kind : kinds) {
       long start = System.nanoTime();
       ClvPipeline.Result result = ClvPipeline.run(transactions, new ClvPipeline.Parameters(kind, ClvTimeUnit.WEEK,
           0.0, 20_000, CALIBRATION_END, null, 90, 12, 0.01));
@@ -64,12 +77,18 @@ public final class ScoringBenchmark {
       result.scored().write().format("noop").mode("overwrite").save();
       double scoring = since(scoreStart);
       System.out.printf(Locale.ROOT, "CLV %-9s total %.1f s = grouping %.1f s (%,d sufficient-statistic rows) + fits"
-              + " %.2f s (purchase model %d evaluations, Gamma-Gamma %d) + scoring %.1f s; params %s, gg %s%n",
+              + " %.2f s (purchase model %.2f s: %d iterations, %d evaluations, %.1f ms/evaluation; Gamma-Gamma %d"
+              + " evaluations on %,d rows) + scoring %.1f s; params %s, gg %s%n",
           kind.name().toLowerCase(Locale.ROOT), since(start), result.groupingSeconds(), result.sufficientStatisticRows(),
-          result.fitSeconds(), result.purchases().evaluations(), result.spend().evaluations(), scoring,
+          result.fitSeconds(), result.purchaseFitSeconds(), result.purchases().iterations(),
+          result.purchases().evaluations(), 1e3 * result.purchaseFitSeconds() / result.purchases().evaluations(),
+          result.spend().evaluations(), result.spendObservationRows(), scoring,
           result.purchases().model().parameters(), result.spend().model().parameters());
     }
     transactions.unpersist();
+    if (churnRows <= 0) {
+      return;
+    }
 
     long churnStart = System.nanoTime();
     Dataset<Row> training = churnRows(spark, churnRows).cache();
@@ -82,6 +101,23 @@ public final class ScoringBenchmark {
     System.out.printf(Locale.ROOT, "churn training on %,d rows (%d features): %.1f s (data %.1f s); chosen %s,"
             + " validation ROC-AUC %s, test ROC-AUC %.3f%n", churnRows, spec.features().size(), since(trainStart),
         generation, result.model().algorithm().label(), result.validationRocAuc(), result.test().rocAuc());
+  }
+
+  /** Writes the BG/NBD sufficient statistics (x, t_x, T, weight per row) for offline optimizer work. */
+  private static void dumpCounts(Dataset<Row> transactions, java.nio.file.Path path) {
+    PurchaseCounts counts = RepeatPurchaseData.purchaseCounts(
+        RepeatPurchaseData.summarize(transactions, CALIBRATION_END, ClvTimeUnit.WEEK));
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < counts.size(); i++) {
+      text.append(counts.frequency()[i]).append(',').append(counts.recency()[i]).append(',')
+          .append(counts.age()[i]).append(',').append(counts.weight()[i]).append('\n');
+    }
+    try {
+      java.nio.file.Files.writeString(path, text);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    System.out.printf(Locale.ROOT, "wrote %,d sufficient-statistic rows to %s%n", counts.size(), path);
   }
 
   private static double since(long start) {

@@ -1,5 +1,6 @@
 package io.cpm.segmentation.clv;
 
+import static org.apache.commons.math3.special.Gamma.digamma;
 import static org.apache.commons.math3.special.Gamma.logGamma;
 
 import java.util.LinkedHashMap;
@@ -59,6 +60,132 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
       }
       return total;
     });
+  }
+
+  /**
+   * The total log-likelihood over sufficient statistics with its analytic gradient w.r.t. (r, α, a, b), as the
+   * optimizer's objective. With {@code A = (α+T)^−(r+x)}, {@code B = δ(x>0) a/(b+x−1) (α+t_x)^−(r+x)} and the
+   * shares {@code π_A = A/(A+B)}, {@code π_B = B/(A+B)}, differentiating eq. 6 gives
+   * <pre>
+   * ∂/∂r = ψ(r+x) − ψ(r) + ln α − π_A ln(α+T) − π_B ln(α+t_x)
+   * ∂/∂α = r/α − (r+x) [π_A/(α+T) + π_B/(α+t_x)]
+   * ∂/∂a = ψ(a+b) − ψ(a+b+x) + π_B/a
+   * ∂/∂b = ψ(a+b) + ψ(b+x) − ψ(b) − ψ(a+b+x) − π_B/(b+x−1)
+   * </pre>
+   * (ψ = digamma). Gamma and digamma terms are computed once per distinct x and the logarithms once per distinct
+   * t_x and T, so a pass costs one exp and one log1p per row.
+   */
+  static MaximumLikelihood.LogLikelihood likelihoodFunction(PurchaseCounts counts) {
+    int n = counts.size();
+    double[] weight = counts.weight();
+    ValueIndex xs = ValueIndex.of(counts.frequency());
+    ValueIndex recencies = ValueIndex.of(counts.recency());
+    ValueIndex ages = ValueIndex.of(counts.age());
+    return (theta, gradient) -> {
+      double r = theta[0];
+      double alpha = theta[1];
+      double a = theta[2];
+      double b = theta[3];
+      new BgNbdModel(r, alpha, a, b); // validates
+      int nx = xs.size();
+      double[] constant = new double[nx];
+      double[] offsetB = new double[nx];
+      double[] inverseB = new double[nx];
+      double[] dr = new double[nx];
+      double[] da = new double[nx];
+      double[] db = new double[nx];
+      double logAlpha = Math.log(alpha);
+      double psiR = digamma(r);
+      double psiAb = digamma(a + b);
+      double psiB = digamma(b);
+      double logGammaCommon = -logGamma(r) + r * logAlpha + logGamma(a + b) - logGamma(b);
+      for (int k = 0; k < nx; k++) {
+        double x = xs.values[k];
+        constant[k] = logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x) + logGammaCommon;
+        double psiAbx = digamma(a + b + x);
+        dr[k] = digamma(r + x) - psiR + logAlpha;
+        da[k] = psiAb - psiAbx;
+        db[k] = psiAb + digamma(b + x) - psiB - psiAbx;
+        offsetB[k] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : Double.NEGATIVE_INFINITY;
+        inverseB[k] = x > 0 ? 1 / (b + x - 1) : 0;
+      }
+      double[] logAge = logShifted(ages.values, alpha);
+      double[] inverseAge = inverseShifted(ages.values, alpha);
+      double[] logRecency = logShifted(recencies.values, alpha);
+      double[] inverseRecency = inverseShifted(recencies.values, alpha);
+      int[] xIndex = xs.index;
+      int[] ageIndex = ages.index;
+      int[] recencyIndex = recencies.index;
+      double[] totals = RangeSums.sum(n, 5, (from, to, sums) -> {
+        double value = 0;
+        double gr = 0;
+        double galpha = 0;
+        double ga = 0;
+        double gb = 0;
+        for (int i = from; i < to; i++) {
+          int k = xIndex[i];
+          int ai = ageIndex[i];
+          double w = weight[i];
+          double x = xs.values[k];
+          double rx = r + x;
+          double logA = -rx * logAge[ai];
+          double row;
+          double shareB;
+          if (x == 0) {
+            row = logA;
+            shareB = 0;
+          } else {
+            int ti = recencyIndex[i];
+            double logB = offsetB[k] - rx * logRecency[ti];
+            double e = Math.exp(-Math.abs(logA - logB));
+            row = Math.max(logA, logB) + Math.log1p(e);
+            shareB = (logB >= logA ? 1 : e) / (1 + e);
+            gr -= w * shareB * logRecency[ti];
+            galpha -= w * rx * shareB * inverseRecency[ti];
+            ga += w * shareB;
+            gb -= w * shareB * inverseB[k];
+          }
+          double shareA = 1 - shareB;
+          value += w * (constant[k] + row);
+          gr += w * (dr[k] - shareA * logAge[ai]);
+          galpha -= w * rx * shareA * inverseAge[ai];
+          ga += w * da[k] * a; // the sum is a·∂/∂a (π_B added above unscaled); divided by a below
+          gb += w * db[k];
+        }
+        sums[0] += value;
+        sums[1] += gr;
+        sums[2] += galpha;
+        sums[3] += ga;
+        sums[4] += gb;
+      });
+      if (gradient != null) {
+        double customers = 0;
+        for (double w : weight) {
+          customers += w;
+        }
+        gradient[0] = totals[1];
+        gradient[1] = totals[2] + customers * r / alpha;
+        gradient[2] = totals[3] / a;
+        gradient[3] = totals[4];
+      }
+      return totals[0];
+    };
+  }
+
+  private static double[] logShifted(double[] values, double shift) {
+    double[] result = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      result[i] = Math.log(shift + values[i]);
+    }
+    return result;
+  }
+
+  private static double[] inverseShifted(double[] values, double shift) {
+    double[] result = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      result[i] = 1 / (shift + values[i]);
+    }
+    return result;
   }
 
   private double xTerms(double x) {

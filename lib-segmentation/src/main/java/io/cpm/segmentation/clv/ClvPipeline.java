@@ -28,9 +28,13 @@ public final class ClvPipeline {
     }
   }
 
-  /** Fits, the scored per-customer dataset, holdout metrics (null without holdout) and phase timings. */
+  /**
+   * Fits, the scored per-customer dataset, holdout metrics (null without holdout), the sizes of the fits'
+   * inputs and phase timings ({@code fitSeconds} covers both fits, {@code purchaseFitSeconds} the purchase model).
+   */
   public record Result(FitResult<PurchaseModel> purchases, FitResult<GammaGammaModel> spend, Dataset<Row> scored,
-      ClvScoring.HoldoutMetrics holdout, int sufficientStatisticRows, double groupingSeconds, double fitSeconds) {
+      ClvScoring.HoldoutMetrics holdout, int sufficientStatisticRows, double groupingSeconds, double fitSeconds,
+      int spendObservationRows, double purchaseFitSeconds) {
     /** JSON-ready summary: model, customers, params, logLikelihood, convergence, gammaGamma, holdout. */
     public Map<String, Object> report() {
       Map<String, Object> result = new LinkedHashMap<>();
@@ -83,6 +87,7 @@ public final class ClvPipeline {
     long fitStart = System.nanoTime();
     MaximumLikelihood optimizer = new MaximumLikelihood(parameters.l2Penalty(), parameters.maxEvaluations());
     FitResult<PurchaseModel> purchaseFit = optimizer.fitPurchaseModel(parameters.model(), counts);
+    double purchaseFitSeconds = (System.nanoTime() - fitStart) / 1e9;
     FitResult<GammaGammaModel> spendFit = optimizer.fitGammaGamma(spend);
     double fit = (System.nanoTime() - fitStart) / 1e9;
     CustomerValueModel model = new CustomerValueModel(purchaseFit.model(), spendFit.model(), parameters.timeUnit());
@@ -96,6 +101,7 @@ public final class ClvPipeline {
           parameters.timeUnit().fromDays(holdoutDays));
       holdout = ClvScoring.holdoutMetrics(scored);
     }
-    return new Result(purchaseFit, spendFit, scored, holdout, counts.size(), grouping, fit);
+    return new Result(purchaseFit, spendFit, scored, holdout, counts.size(), grouping, fit, spend.size(),
+        purchaseFitSeconds);
   }
 }

@@ -12,6 +12,8 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,11 +41,13 @@ public final class ClvScoring {
    */
   public static Dataset<Row> score(Dataset<Row> summary, CustomerValueModel model, double horizonDays, int months,
       double monthlyDiscountRate) {
-    UDF4<Double, Double, Double, Double, double[]> predict = (x, tx, age, monetary) -> {
-      CustomerValueModel.Prediction p = model.predict(x, tx, age, monetary, horizonDays, months, monthlyDiscountRate);
-      return new double[] {p.expectedPurchases(), p.probabilityAlive(), p.expectedAverageSpend(),
-          p.customerLifetimeValue()};
-    };
+    if (months < 0) {
+      throw new IllegalArgumentException("Invalid CLV horizon: " + months + " months");
+    }
+    if (!(monthlyDiscountRate >= 0)) {
+      throw new IllegalArgumentException("Invalid monthly discount rate: " + monthlyDiscountRate);
+    }
+    Predict predict = new Predict(model, horizonDays, months, monthlyDiscountRate);
     UserDefinedFunction udf = functions.udf(predict, DataTypes.createArrayType(DataTypes.DoubleType, false));
     Column predictions = udf.apply(col(RepeatPurchaseData.FREQUENCY), col(RepeatPurchaseData.RECENCY),
         col(RepeatPurchaseData.AGE), col(RepeatPurchaseData.MONETARY));
@@ -54,6 +58,44 @@ public final class ClvScoring {
         .withColumn(CLV, col("_clv_predictions").getItem(3))
         .drop("_clv_predictions");
   }
+
+  /**
+   * The scoring UDF. The purchase-model predictions (13 hypergeometric series for a 12-month CLV) depend on
+   * (x, t_x, T) only, which many customers share (at day resolution 1M customers have ~260k distinct triples),
+   * so each task keeps them per triple; the spend part is computed per customer.
+   */
+  private static final class Predict implements UDF4<Double, Double, Double, Double, double[]> {
+    /** Bound on cached triples per task (~220 bytes each for 12 months, so ~11 MB per task). */
+    private static final int MAX_CACHED = 50_000;
+    private final CustomerValueModel model;
+    private final double horizonDays;
+    private final int months;
+    private final double monthlyDiscountRate;
+    private transient Map<Triple, double[]> cache;
+
+    Predict(CustomerValueModel model, double horizonDays, int months, double monthlyDiscountRate) {
+      this.model = model;
+      this.horizonDays = horizonDays;
+      this.months = months;
+      this.monthlyDiscountRate = monthlyDiscountRate;
+    }
+
+    @Override
+    public double[] call(Double x, Double tx, Double age, Double monetary) {
+      Map<Triple, double[]> triples = cache;
+      if (triples == null || triples.size() >= MAX_CACHED) {
+        triples = new ConcurrentHashMap<>();
+        cache = triples;
+      }
+      double[] purchases = triples.computeIfAbsent(new Triple(x, tx, age),
+          t -> model.purchasePredictions(t.x(), t.tx(), t.age(), horizonDays, months));
+      CustomerValueModel.Prediction p = model.predict(purchases, x, monetary, monthlyDiscountRate);
+      return new double[] {p.expectedPurchases(), p.probabilityAlive(), p.expectedAverageSpend(),
+          p.customerLifetimeValue()};
+    }
+  }
+
+  private record Triple(double x, double tx, double age) {}
 
   /** Adds {@value #PREDICTED_HOLDOUT}: conditional expected purchases over the holdout length. */
   public static Dataset<Row> predictHoldout(Dataset<Row> summaryWithHoldout, PurchaseModel model, double holdoutUnits) {

@@ -3,28 +3,55 @@ package io.cpm.segmentation.clv;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.function.ToDoubleFunction;
-import org.apache.commons.math3.exception.TooManyEvaluationsException;
-import org.apache.commons.math3.optim.InitialGuess;
-import org.apache.commons.math3.optim.MaxEval;
-import org.apache.commons.math3.optim.PointValuePair;
-import org.apache.commons.math3.optim.SimpleValueChecker;
-import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
-import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
-import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.NelderMeadSimplex;
-import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
 
 /**
- * Maximum-likelihood fitting of the BTYD models on log-parameters (so every parameter stays positive) with
- * Commons Math's Nelder-Mead simplex, the derivative-free method {@code lifetimes} uses. The objective is the
- * mean negative log-likelihood per customer plus an optional L2 penalty {@code λ Σ θ_i²} on the parameters.
- * The simplex is restarted from its optimum until two runs agree, which guards against the simplex stalling;
- * a fit that exhausts its evaluation budget or ends at degenerate parameters throws {@link ModelFitException}.
+ * Maximum-likelihood fitting of the BTYD models on log-parameters u = ln θ (so every parameter stays positive)
+ * by BFGS with a backtracking (Armijo) line search. The objective is the mean negative log-likelihood per
+ * customer plus an optional L2 penalty {@code λ Σ θ_i²} on the parameters,
+ * {@code f(u) = −(Σ w·LL)/Σ w + λ Σ θ_i²}, with gradient {@code ∂f/∂u_i = −θ_i (∂ΣwLL/∂θ_i)/Σw + 2λθ_i²}.
+ *
+ * <p>Gradients: BG/NBD ({@link BgNbdModel#likelihoodFunction}) and Gamma-Gamma
+ * ({@link GammaGammaModel#likelihoodFunction}) have closed-form gradients (digamma functions), one pass over
+ * the sufficient statistics gives value and gradient. Pareto/NBD's likelihood contains Gauss hypergeometric
+ * functions whose parameter derivatives have no convenient closed form, so its gradient is taken by central
+ * differences on the log-parameters (step {@value #DIFFERENCE_STEP}; 2·4 extra passes per accepted step, each
+ * cheap because the hypergeometric terms are cached per distinct (x, t) pair).
+ *
+ * <p>Why not Commons Math: {@code NonLinearConjugateGradientOptimizer} does its line search with a
+ * derivative-free Brent search (~10 value evaluations per iteration), and Nelder-Mead (used before, as in
+ * {@code lifetimes}) took ~300 evaluations; BFGS with analytic gradients needs a few dozen passes for these
+ * 3–4 parameter problems, and a dense 4×4 BFGS is a few lines.
+ *
+ * <p>Convergence: the largest gradient component of f w.r.t. u is at most {@value #GRADIENT_TOLERANCE}
+ * (analytic) or {@value #DIFFERENCE_GRADIENT_TOLERANCE} (finite differences); when the line search can no
+ * longer decrease f (the floating-point floor) a gradient below {@value #FLOOR_GRADIENT_TOLERANCE} is
+ * accepted too. "Evaluations" counts passes over the data (value and gradient together count once for
+ * analytic gradients; each finite-difference pass counts). A fit that exhausts its evaluation budget, stalls
+ * with a larger gradient, or ends at degenerate parameters throws {@link ModelFitException}.
  */
 public final class MaximumLikelihood {
   /** Parameters outside [1e-6, 1e6] mean the likelihood ran off to a boundary, i.e. a degenerate fit. */
   static final double MAX_ABS_LOG_PARAMETER = Math.log(1e6);
-  private static final int MAX_RESTARTS = 5;
+  /** An iterate this far out is running off to a boundary; stop before exp over- or underflows. */
+  private static final double RUNAWAY_LOG_PARAMETER = 3 * MAX_ABS_LOG_PARAMETER;
+  static final double GRADIENT_TOLERANCE = 1e-8;
+  static final double DIFFERENCE_GRADIENT_TOLERANCE = 1e-6;
+  static final double FLOOR_GRADIENT_TOLERANCE = 1e-5;
+  static final double DIFFERENCE_STEP = 1e-4;
+  /** Largest change of any log-parameter in one step (a factor e²). */
+  private static final double MAX_STEP = 2.0;
+  private static final double ARMIJO = 1e-4;
+  private static final int MAX_BACKTRACKS = 40;
+
+  /**
+   * A total (weighted) log-likelihood at natural parameters θ. Implementations with an analytic gradient fill
+   * {@code gradient} (∂/∂θ) when it is non-null; others ignore it. May throw {@link IllegalArgumentException}
+   * or {@link ArithmeticException} where the likelihood is undefined.
+   */
+  @FunctionalInterface
+  interface LogLikelihood {
+    double evaluate(double[] parameters, double[] gradient);
+  }
 
   private final double l2Penalty;
   private final int maxEvaluations;
@@ -33,8 +60,8 @@ public final class MaximumLikelihood {
     if (!(l2Penalty >= 0)) {
       throw new IllegalArgumentException("Invalid L2 penalty: " + l2Penalty + " (must be >= 0)");
     }
-    if (maxEvaluations < 100) {
-      throw new IllegalArgumentException("Invalid evaluation budget: " + maxEvaluations + " (must be >= 100)");
+    if (maxEvaluations < 10) {
+      throw new IllegalArgumentException("Invalid evaluation budget: " + maxEvaluations + " (must be >= 10)");
     }
     this.l2Penalty = l2Penalty;
     this.maxEvaluations = maxEvaluations;
@@ -45,13 +72,17 @@ public final class MaximumLikelihood {
     return new MaximumLikelihood(0.0, 20_000);
   }
 
-  /** Fits BG/NBD or Pareto/NBD to sufficient statistics. */
+  /** Fits BG/NBD (analytic gradient) or Pareto/NBD (finite-difference gradient) to sufficient statistics. */
   public FitResult<PurchaseModel> fitPurchaseModel(PurchaseModelKind kind, PurchaseCounts counts) {
     if (counts.size() == 0) {
       throw new ModelFitException("Cannot fit " + kind.label() + ": no customers");
     }
-    return fit(kind.label(), kind.parameterNames(), kind::create,
-        model -> model.totalLogLikelihood(counts), counts.customers());
+    return switch (kind) {
+      case BGNBD -> fit(kind.label(), kind.parameterNames(), kind::create, BgNbdModel.likelihoodFunction(counts),
+          true, counts.customers());
+      case PARETONBD -> fit(kind.label(), kind.parameterNames(), kind::create,
+          ParetoNbdModel.likelihoodFunction(counts), false, counts.customers());
+    };
   }
 
   /**
@@ -74,67 +105,249 @@ public final class MaximumLikelihood {
     }
     SpendObservations normalized = new SpendObservations(data.frequency(), scaled, data.weight());
     FitResult<GammaGammaModel> fit = fit("Gamma-Gamma", new String[] {"p", "q", "v"},
-        v -> new GammaGammaModel(v[0], v[1], v[2]), model -> model.totalLogLikelihood(normalized), data.customers());
+        v -> new GammaGammaModel(v[0], v[1], v[2]), GammaGammaModel.likelihoodFunction(normalized), true,
+        data.customers());
     GammaGammaModel model = new GammaGammaModel(fit.model().p(), fit.model().q(), fit.model().v() * scale);
     return new FitResult<>(model, model.totalLogLikelihood(data), fit.iterations(), fit.evaluations(),
         fit.converged(), fit.customers(), fit.l2Penalty());
   }
 
-  private <M> FitResult<M> fit(String label, String[] names, Function<double[], M> factory,
-      ToDoubleFunction<M> totalLogLikelihood, double customers) {
-    ObjectiveFunction objective = new ObjectiveFunction(logParameters -> {
-      double[] parameters = exp(logParameters);
-      double penalty = 0;
-      for (double value : parameters) {
-        penalty += value * value;
+  /** Raised inside the fit when the evaluation budget is spent. */
+  private static final class BudgetExhausted extends RuntimeException {
+    BudgetExhausted() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** f(u) and its gradient, counting passes over the data. */
+  private final class Objective {
+    private final LogLikelihood likelihood;
+    private final boolean analytic;
+    private final double customers;
+    private int evaluations;
+
+    Objective(LogLikelihood likelihood, boolean analytic, double customers) {
+      this.likelihood = likelihood;
+      this.analytic = analytic;
+      this.customers = customers;
+    }
+
+    /**
+     * f(u), +∞ where the likelihood is undefined; with an analytic likelihood and a non-null {@code gradient}
+     * also ∇f (use {@link #differenceGradient} otherwise).
+     */
+    double value(double[] u, double[] gradient) {
+      if (evaluations >= maxEvaluations) {
+        throw new BudgetExhausted();
       }
-      double mean;
+      evaluations++;
+      double[] theta = exp(u);
+      double[] dTheta = analytic && gradient != null ? new double[u.length] : null;
+      double total;
       try {
-        mean = totalLogLikelihood.applyAsDouble(factory.apply(parameters)) / customers;
+        total = likelihood.evaluate(theta, dTheta);
       } catch (IllegalArgumentException | ArithmeticException e) {
         return Double.POSITIVE_INFINITY;
       }
-      return Double.isFinite(mean) ? -mean + l2Penalty * penalty : Double.POSITIVE_INFINITY;
-    });
-    double[] start = new double[names.length];
-    int iterations = 0;
-    int evaluations = 0;
-    PointValuePair best = null;
-    boolean agreed = false;
-    try {
-      for (int run = 0; run < MAX_RESTARTS && !agreed; run++) {
-        SimplexOptimizer optimizer = new SimplexOptimizer(new SimpleValueChecker(1e-10, 1e-12));
-        PointValuePair optimum = optimizer.optimize(new MaxEval(Math.max(1, maxEvaluations - evaluations)),
-            objective, GoalType.MINIMIZE, new InitialGuess(best == null ? start : best.getPoint()),
-            new NelderMeadSimplex(names.length, best == null ? 1.0 : 0.1));
-        iterations += optimizer.getIterations();
-        evaluations += optimizer.getEvaluations();
-        agreed = best != null && Math.abs(best.getValue() - optimum.getValue()) <= 1e-9 * (1 + Math.abs(optimum.getValue()));
-        if (best == null || optimum.getValue() <= best.getValue()) {
-          best = optimum;
+      double penalty = 0;
+      for (double value : theta) {
+        penalty += value * value;
+      }
+      double f = -total / customers + l2Penalty * penalty;
+      if (!Double.isFinite(f)) {
+        return Double.POSITIVE_INFINITY;
+      }
+      if (dTheta != null) {
+        for (int i = 0; i < u.length; i++) {
+          gradient[i] = -theta[i] * dTheta[i] / customers + 2 * l2Penalty * theta[i] * theta[i];
+          if (!Double.isFinite(gradient[i])) {
+            return Double.POSITIVE_INFINITY;
+          }
         }
       }
-    } catch (TooManyEvaluationsException e) {
-      throw new ModelFitException(String.format(Locale.ROOT,
-          "%s fit did not converge within %d likelihood evaluations (last parameters %s); try an L2 penalty"
-              + " (scoring.clv.l2-penalty) or a coarser time unit", label, maxEvaluations,
-          best == null ? "none" : describe(names, exp(best.getPoint()))), e);
+      return f;
     }
-    if (!agreed) {
-      throw new ModelFitException(label + " fit did not converge: restarts of the simplex kept improving the"
-          + " likelihood (last parameters " + describe(names, exp(best.getPoint())) + ")");
-    }
-    double[] parameters = exp(best.getPoint());
-    for (int i = 0; i < names.length; i++) {
-      if (!Double.isFinite(best.getValue()) || Math.abs(best.getPoint()[i]) > MAX_ABS_LOG_PARAMETER) {
-        throw new ModelFitException(label + " fit is degenerate: " + describe(names, parameters)
-            + " (a parameter ran to 0 or infinity; the data may not fit the model, e.g. too few repeat buyers;"
-            + " an L2 penalty keeps parameters finite)");
+
+    /** Central differences of f on the log-parameters; false if f is undefined next to u. */
+    boolean differenceGradient(double[] u, double[] gradient) {
+      double[] shifted = u.clone();
+      for (int i = 0; i < u.length; i++) {
+        shifted[i] = u[i] + DIFFERENCE_STEP;
+        double up = value(shifted, null);
+        shifted[i] = u[i] - DIFFERENCE_STEP;
+        double down = value(shifted, null);
+        shifted[i] = u[i];
+        gradient[i] = (up - down) / (2 * DIFFERENCE_STEP);
+        if (!Double.isFinite(gradient[i])) {
+          return false;
+        }
       }
+      return true;
+    }
+  }
+
+  private <M> FitResult<M> fit(String label, String[] names, Function<double[], M> factory,
+      LogLikelihood likelihood, boolean analytic, double customers) {
+    int d = names.length;
+    Objective objective = new Objective(likelihood, analytic, customers);
+    double tolerance = analytic ? GRADIENT_TOLERANCE : DIFFERENCE_GRADIENT_TOLERANCE;
+    double[] u = new double[d];
+    double[] g = new double[d];
+    int iterations = 0;
+    boolean converged = false;
+    double f;
+    try {
+      f = objective.value(u, g);
+      if (!Double.isFinite(f) || (!analytic && !objective.differenceGradient(u, g))) {
+        throw new ModelFitException(label + " fit failed: the likelihood is not finite at the starting point "
+            + describe(names, exp(u)));
+      }
+      double[][] h = identity(d);
+      boolean freshHessian = true;
+      int stalled = 0;
+      while (true) {
+        if (maxAbs(g) <= tolerance) {
+          converged = true;
+          break;
+        }
+        if (maxAbs(u) > RUNAWAY_LOG_PARAMETER) {
+          break;
+        }
+        double[] direction = times(h, g, -1);
+        double slope = dot(g, direction);
+        if (!(slope < 0)) {
+          h = identity(d);
+          freshHessian = true;
+          direction = times(h, g, -1);
+          slope = dot(g, direction);
+        }
+        double step = Math.min(1.0, MAX_STEP / maxAbs(direction));
+        double[] next = new double[d];
+        double[] nextGradient = new double[d];
+        double nextValue = Double.NaN;
+        boolean accepted = false;
+        for (int k = 0; k < MAX_BACKTRACKS && !accepted; k++) {
+          for (int i = 0; i < d; i++) {
+            next[i] = u[i] + step * direction[i];
+          }
+          nextValue = objective.value(next, analytic ? nextGradient : null);
+          if (Double.isFinite(nextValue) && nextValue <= f + ARMIJO * step * slope) {
+            accepted = true;
+          } else if (!Double.isFinite(nextValue)) {
+            step *= 0.1;
+          } else {
+            // Minimum of the quadratic through f, the slope and the trial value, kept within [0.1, 0.5]·step.
+            double quadratic = -slope * step * step / (2 * (nextValue - f - slope * step));
+            step = Math.max(0.1 * step, Math.min(0.5 * step, quadratic));
+          }
+        }
+        iterations++;
+        if (accepted && !analytic && !objective.differenceGradient(next, nextGradient)) {
+          accepted = false;
+        }
+        if (!accepted) {
+          if (!freshHessian) {
+            h = identity(d);
+            freshHessian = true;
+            continue;
+          }
+          converged = maxAbs(g) <= FLOOR_GRADIENT_TOLERANCE;
+          break;
+        }
+        double[] s = new double[d];
+        double[] y = new double[d];
+        for (int i = 0; i < d; i++) {
+          s[i] = next[i] - u[i];
+          y[i] = nextGradient[i] - g[i];
+        }
+        double sy = dot(s, y);
+        if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
+          if (freshHessian) {
+            h = identity(d);
+            double scale = sy / dot(y, y);
+            for (int i = 0; i < d; i++) {
+              h[i][i] = scale;
+            }
+          }
+          h = bfgsUpdate(h, s, y, sy);
+          freshHessian = false;
+        }
+        stalled = f - nextValue <= 1e-15 * (1 + Math.abs(f)) ? stalled + 1 : 0;
+        u = next;
+        f = nextValue;
+        g = nextGradient;
+        if (stalled >= 3) {
+          converged = maxAbs(g) <= Math.max(tolerance, FLOOR_GRADIENT_TOLERANCE);
+          break;
+        }
+      }
+    } catch (BudgetExhausted e) {
+      throw new ModelFitException(String.format(Locale.ROOT,
+          "%s fit did not converge within %d likelihood evaluations (%d iterations; last parameters %s); try an"
+              + " L2 penalty (scoring.clv.l2-penalty) or a coarser time unit", label, maxEvaluations, iterations,
+          describe(names, exp(u))));
+    }
+    double[] parameters = exp(u);
+    if (!Double.isFinite(f) || maxAbs(u) > MAX_ABS_LOG_PARAMETER) {
+      throw new ModelFitException(label + " fit is degenerate: " + describe(names, parameters)
+          + " (a parameter ran to 0 or infinity; the data may not fit the model, e.g. too few repeat buyers;"
+          + " an L2 penalty keeps parameters finite)");
+    }
+    if (!converged) {
+      throw new ModelFitException(String.format(Locale.ROOT, "%s fit did not converge: the line search stalled"
+              + " after %d iterations with gradient %.3g (last parameters %s); try an L2 penalty"
+              + " (scoring.clv.l2-penalty)", label, iterations, maxAbs(g), describe(names, parameters)));
     }
     M model = factory.apply(parameters);
-    return new FitResult<>(model, totalLogLikelihood.applyAsDouble(model), iterations, evaluations, true,
+    return new FitResult<>(model, likelihood.evaluate(parameters, null), iterations, objective.evaluations, true,
         customers, l2Penalty);
+  }
+
+  /** {@code (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ} with {@code ρ = 1/(sᵀy)}: the inverse-Hessian update. */
+  private static double[][] bfgsUpdate(double[][] h, double[] s, double[] y, double sy) {
+    int d = s.length;
+    double rho = 1 / sy;
+    double[] hy = times(h, y, 1);
+    double yhy = dot(y, hy);
+    double[][] result = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        result[i][j] = h[i][j] - rho * (s[i] * hy[j] + hy[i] * s[j]) + (rho * rho * yhy + rho) * s[i] * s[j];
+      }
+    }
+    return result;
+  }
+
+  private static double[][] identity(int d) {
+    double[][] result = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      result[i][i] = 1;
+    }
+    return result;
+  }
+
+  private static double[] times(double[][] matrix, double[] vector, double factor) {
+    double[] result = new double[vector.length];
+    for (int i = 0; i < vector.length; i++) {
+      result[i] = factor * dot(matrix[i], vector);
+    }
+    return result;
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double total = 0;
+    for (int i = 0; i < a.length; i++) {
+      total += a[i] * b[i];
+    }
+    return total;
+  }
+
+  private static double maxAbs(double[] values) {
+    double max = 0;
+    for (double value : values) {
+      max = Math.max(max, Math.abs(value));
+    }
+    return max;
   }
 
   private static double[] exp(double[] logParameters) {

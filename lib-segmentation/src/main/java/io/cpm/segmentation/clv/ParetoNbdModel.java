@@ -67,6 +67,89 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta) impl
     return logDiff - rsx * Math.log(q1 * q2);
   }
 
+  /**
+   * The total log-likelihood over sufficient statistics, as the optimizer's objective; it has no analytic
+   * gradient (the A0 term's hypergeometric functions would need their parameter derivatives), so
+   * {@link MaximumLikelihood} differentiates it by central differences. The same formula as
+   * {@link #logLikelihood}, but the hypergeometric terms are computed once per distinct (x, t_x) and (x, T) pair
+   * (a few thousand at day resolution, against a few hundred thousand rows) and the logarithms once per
+   * distinct t_x and T.
+   */
+  static MaximumLikelihood.LogLikelihood likelihoodFunction(PurchaseCounts counts) {
+    int n = counts.size();
+    double[] weight = counts.weight();
+    ValueIndex xs = ValueIndex.of(counts.frequency());
+    ValueIndex recencies = ValueIndex.of(counts.recency());
+    ValueIndex ages = ValueIndex.of(counts.age());
+    ValueIndex.Pairs xRecency = ValueIndex.pairs(xs, recencies);
+    ValueIndex.Pairs xAge = ValueIndex.pairs(xs, ages);
+    return (theta, gradient) -> {
+      ParetoNbdModel model = new ParetoNbdModel(theta[0], theta[1], theta[2], theta[3]);
+      double r = model.r;
+      double alpha = model.alpha;
+      double s = model.s;
+      double beta = model.beta;
+      double max = Math.max(alpha, beta);
+      double diff = Math.abs(alpha - beta);
+      int nx = xs.size();
+      double[] prefactor = new double[nx];
+      double[] logRsx = new double[nx];
+      for (int k = 0; k < nx; k++) {
+        prefactor[k] = model.logPrefactor(xs.values[k]);
+        logRsx[k] = Math.log(r + s + xs.values[k]);
+      }
+      double[] logQ1 = logShifted(recencies.values, max);
+      double[] logQ2 = logShifted(ages.values, max);
+      double[] logAlphaAge = logShifted(ages.values, alpha);
+      double[] logBetaAge = logShifted(ages.values, beta);
+      double[] logP1 = logHypergeometric(model, xs, xRecency, recencies.values, max, diff);
+      double[] logP2 = logHypergeometric(model, xs, xAge, ages.values, max, diff);
+      double logS = Math.log(s);
+      int[] xIndex = xs.index;
+      int[] recencyIndex = recencies.index;
+      int[] ageIndex = ages.index;
+      return RangeSums.sum(n, (from, to) -> {
+        double total = 0;
+        for (int i = from; i < to; i++) {
+          int k = xIndex[i];
+          int ti = recencyIndex[i];
+          int ai = ageIndex[i];
+          double x = xs.values[k];
+          double rsx = r + s + x;
+          double first = logP1[xRecency.index()[i]] + rsx * logQ2[ai];
+          double second = logP2[xAge.index()[i]] + rsx * logQ1[ti];
+          double logA0 = first + Math.log1p(-Math.exp(second - first)) - rsx * (logQ1[ti] + logQ2[ai]);
+          double aliveTerm = -(r + x) * logAlphaAge[ai] - s * logBetaAge[ai];
+          double a0Term = logS + logA0 - logRsx[k];
+          double top = Math.max(aliveTerm, a0Term);
+          total += weight[i] * (prefactor[k] + top + Math.log(Math.exp(aliveTerm - top) + Math.exp(a0Term - top)));
+        }
+        return total;
+      });
+    };
+  }
+
+  /** ln 2F1(r+s+x, k; r+s+x+1; |α−β|/(max(α,β)+t)) per distinct (x, t) pair, as in {@link #logA0}. */
+  private static double[] logHypergeometric(ParetoNbdModel model, ValueIndex xs, ValueIndex.Pairs pairs,
+      double[] times, double max, double diff) {
+    double[] result = new double[pairs.size()];
+    java.util.stream.IntStream.range(0, pairs.size()).parallel().forEach(j -> {
+      double x = xs.values[pairs.first()[j]];
+      double rsx = model.r + model.s + x;
+      double k = model.alpha < model.beta ? model.r + x : model.s + 1;
+      result[j] = Math.log(Hypergeometric.hyp2f1(rsx, k, rsx + 1, diff / (max + times[pairs.second()[j]])));
+    });
+    return result;
+  }
+
+  private static double[] logShifted(double[] values, double shift) {
+    double[] result = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      result[i] = Math.log(shift + values[i]);
+    }
+    return result;
+  }
+
   private double logPrefactor(double x) {
     return logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + s * Math.log(beta);
   }

@@ -12,9 +12,11 @@ import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -38,15 +40,20 @@ public final class RepeatPurchaseData {
 
   private RepeatPurchaseData() {}
 
-  /** Per-customer (x, t_x, T, monetary) for customers whose first purchase is on or before the calibration end. */
+  /**
+   * Per-customer (x, t_x, T, monetary) for customers whose first purchase is on or before the calibration end.
+   * One shuffle: transactions are partitioned by customer, after which the per-day sums, the first day (a window
+   * over the customer's days) and the per-customer aggregates all run within partitions.
+   */
   public static Dataset<Row> summarize(Dataset<Row> transactions, LocalDate calibrationEnd, ClvTimeUnit unit) {
     Date end = Date.valueOf(calibrationEnd);
     Dataset<Row> days = transactions
         .where(col(DATE).leq(lit(end)))
+        .repartition(col(CUSTOMER))
         .groupBy(col(CUSTOMER), col(DATE))
-        .agg(sum(col(AMOUNT).cast(DataTypes.DoubleType)).as("day_amount"));
-    Dataset<Row> firstDay = days.groupBy(CUSTOMER).agg(min(DATE).as("first_day"));
-    return days.join(firstDay, CUSTOMER)
+        .agg(sum(col(AMOUNT).cast(DataTypes.DoubleType)).as("day_amount"))
+        .withColumn("first_day", min(col(DATE)).over(Window.partitionBy(col(CUSTOMER))));
+    return days
         .groupBy(CUSTOMER)
         .agg(min("first_day").as("first_day"),
             max(DATE).as("last_day"),
@@ -77,40 +84,83 @@ public final class RepeatPurchaseData {
         .na().fill(0.0, new String[] {HOLDOUT_PURCHASES});
   }
 
-  /** Sufficient statistics: distinct (x, t_x, T) with customer counts, ordered by x; collected to the driver. */
+  /**
+   * Sufficient statistics: distinct (x, t_x, T) with customer counts, ordered by x, t_x, T (sorted on the driver,
+   * which is cheaper than a distributed sort of a few hundred thousand rows); collected to the driver.
+   */
   public static PurchaseCounts purchaseCounts(Dataset<Row> summary) {
-    List<Row> rows = summary.groupBy(FREQUENCY, RECENCY, AGE).agg(count(lit(1)).as("customers"))
-        .orderBy(FREQUENCY, RECENCY, AGE).collectAsList();
+    List<Row> rows = summary.groupBy(FREQUENCY, RECENCY, AGE).agg(count(lit(1)).as("customers")).collectAsList();
     int n = rows.size();
-    double[] x = new double[n];
-    double[] tx = new double[n];
-    double[] age = new double[n];
-    double[] weight = new double[n];
+    double[][] columns = new double[4][n];
     for (int i = 0; i < n; i++) {
       Row row = rows.get(i);
-      x[i] = row.getDouble(0);
-      tx[i] = row.getDouble(1);
-      age[i] = row.getDouble(2);
-      weight[i] = row.getLong(3);
+      columns[0][i] = row.getDouble(0);
+      columns[1][i] = row.getDouble(1);
+      columns[2][i] = row.getDouble(2);
+      columns[3][i] = row.getLong(3);
     }
-    return new PurchaseCounts(x, tx, age, weight);
+    int[] order = order(columns, 3);
+    return new PurchaseCounts(permute(columns[0], order), permute(columns[1], order), permute(columns[2], order),
+        permute(columns[3], order));
   }
 
-  /** Gamma-Gamma input: repeat customers with positive mean spend, grouped by distinct (x, m). */
+  /**
+   * Gamma-Gamma input: repeat customers with positive mean spend, as distinct (x, m) with counts ordered by x, m.
+   * Mean spend is nearly unique per customer, so the rows are collected as they are and merged on the driver.
+   */
   public static SpendObservations spendObservations(Dataset<Row> summary) {
     List<Row> rows = summary.where(col(FREQUENCY).gt(0).and(col(MONETARY).gt(0)))
-        .groupBy(FREQUENCY, MONETARY).agg(count(lit(1)).as("customers"))
-        .orderBy(FREQUENCY, MONETARY).collectAsList();
+        .select(FREQUENCY, MONETARY).collectAsList();
     int n = rows.size();
+    double[][] columns = new double[2][n];
+    for (int i = 0; i < n; i++) {
+      Row row = rows.get(i);
+      columns[0][i] = row.getDouble(0);
+      columns[1][i] = row.getDouble(1);
+    }
+    int[] order = order(columns, 2);
     double[] x = new double[n];
     double[] m = new double[n];
     double[] weight = new double[n];
+    int distinct = 0;
     for (int i = 0; i < n; i++) {
-      Row row = rows.get(i);
-      x[i] = row.getDouble(0);
-      m[i] = row.getDouble(1);
-      weight[i] = row.getLong(2);
+      double xi = columns[0][order[i]];
+      double mi = columns[1][order[i]];
+      if (distinct > 0 && x[distinct - 1] == xi && m[distinct - 1] == mi) {
+        weight[distinct - 1]++;
+      } else {
+        x[distinct] = xi;
+        m[distinct] = mi;
+        weight[distinct++] = 1;
+      }
     }
-    return new SpendObservations(x, m, weight);
+    return new SpendObservations(Arrays.copyOf(x, distinct), Arrays.copyOf(m, distinct),
+        Arrays.copyOf(weight, distinct));
+  }
+
+  /** Row order sorting by the first {@code keys} columns lexicographically. */
+  private static int[] order(double[][] columns, int keys) {
+    Integer[] boxed = new Integer[columns[0].length];
+    for (int i = 0; i < boxed.length; i++) {
+      boxed[i] = i;
+    }
+    Arrays.sort(boxed, (i, j) -> {
+      for (int k = 0; k < keys; k++) {
+        int c = Double.compare(columns[k][i], columns[k][j]);
+        if (c != 0) {
+          return c;
+        }
+      }
+      return 0;
+    });
+    return Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
+  }
+
+  private static double[] permute(double[] values, int[] order) {
+    double[] result = new double[order.length];
+    for (int i = 0; i < order.length; i++) {
+      result[i] = values[order[i]];
+    }
+    return result;
   }
 }

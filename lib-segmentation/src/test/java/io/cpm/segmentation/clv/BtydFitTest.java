@@ -107,9 +107,9 @@ class BtydFitTest {
   void tooSmallEvaluationBudgetReportsNonConvergence() {
     BgNbdModel truth = new BgNbdModel(0.8, 6.0, 0.9, 3.0);
     PurchaseCounts counts = counts(i -> new BtydSimulation(new Well19937c(i)).bgNbdPurchaseTimes(truth, age(i)));
-    assertThatThrownBy(() -> new MaximumLikelihood(0, 100).fitPurchaseModel(PurchaseModelKind.BGNBD, counts))
+    assertThatThrownBy(() -> new MaximumLikelihood(0, 10).fitPurchaseModel(PurchaseModelKind.BGNBD, counts))
         .isInstanceOf(ModelFitException.class)
-        .hasMessageContaining("did not converge within 100 likelihood evaluations");
+        .hasMessageContaining("did not converge within 10 likelihood evaluations");
   }
 
   private static double age(int customer) {
