@@ -135,9 +135,14 @@ public final class OutputsWarehouse {
         + " ('2025-03-31', 'churn_rate', 'company', 'all', '12m', 12.0, 'percent'),"
         + " ('2025-03-31', 'churn_rate', 'segment', 'champions', '12m', 1.0, 'percent')"
         + " AS t(d, kpi, scope_type, scope_value, period, v, unit)"), "kpi_values");
-    tables.overwrite(spark.sql("SELECT DATE('2025-03-31') AS run_date, 'churn_rate' AS kpi,"
-        + " 'company' AS scope_type, 'all' AS scope_value, '12m' AS period, 12.0D AS value, 8.0D AS target,"
-        + " 'churn rate 12 % above target <8 %>' AS message"), "kpi_alerts");
+    // kpi_alerts as the kpis stage writes it (KpiAlerts.SCHEMA): the company row must show, the segment row not.
+    tables.overwrite(spark.sql("SELECT DATE('2025-03-31') AS run_date, kpi, scope_type, scope_value, period,"
+        + " CAST(v AS DOUBLE) value, CAST(t AS DOUBLE) target, CAST(p AS DOUBLE) previous_value,"
+        + " CAST(c AS DOUBLE) change, reason FROM VALUES"
+        + " ('churn_rate', 'company', 'all', '12m', 12.0, 8.0, 10.0, 2.0, 'missed_target'),"
+        + " ('churn_rate', 'company', 'all', '12m', 12.0, 8.0, 10.0, 2.0, 'moved_against'),"
+        + " ('churn_rate', 'segment', 'champions', '12m', 1.0, 8.0, NULL, NULL, 'segment <only>')"
+        + " AS t(kpi, scope_type, scope_value, period, v, t, p, c, reason)"), "kpi_alerts");
 
     tables.overwrite(spark.sql("SELECT DATE(d) AS run_date, model, CAST(auc AS DOUBLE) roc_auc,"
         + " CAST(pr AS DOUBLE) pr_auc, CAST(n AS BIGINT) training_rows, roc, calibration FROM VALUES"

@@ -78,8 +78,12 @@ public final class RunReport {
       "background:#f3f4f6;font-size:14px}",
       "header{background:#1e3a8a;color:#fff;padding:18px 32px}h1{margin:0 0 4px;font-size:24px}",
       ".meta{margin:0 0 10px;opacity:.9}nav a{color:#bfdbfe;margin-right:14px;text-decoration:none}",
-      "main{padding:16px 32px;display:grid;grid-template-columns:repeat(auto-fit,minmax(620px,1fr));gap:16px}",
-      "section{background:#fff;border-radius:8px;padding:12px 18px;box-shadow:0 1px 2px rgba(0,0,0,.08)}",
+      "main{padding:16px 32px;display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,640px),1fr));",
+      "gap:16px;align-items:start}",
+      // A wide table scrolls inside its card instead of spilling over the next one; the KPI table has a row of
+      // its own so its columns (target, trend, alert) keep their width.
+      "section{background:#fff;border-radius:8px;padding:12px 18px;box-shadow:0 1px 2px rgba(0,0,0,.08);",
+      "min-width:0;overflow-x:auto}section#kpis{grid-column:1/-1}",
       "h2{font-size:18px;margin:4px 0 10px;color:#1e3a8a}h3{font-size:14px;margin:12px 0 6px;color:#374151}",
       "table{border-collapse:collapse;margin:4px 0 10px;font-size:13px}",
       "th,td{border-bottom:1px solid #e5e7eb;padding:4px 8px;text-align:left;vertical-align:middle}",
@@ -166,7 +170,7 @@ public final class RunReport {
           : targets.containsKey(name) ? targets.get(name) : alertTargets.get(name);
       cells.add(kpiTarget);
       cells.add(new Raw(Svg.sparkline(e.getValue(), "trend of " + e.getKey())));
-      String alert = alerts.get(String.valueOf(e.getKey().get(0)));
+      String alert = alerts.get(alertKey(e.getKey().get(0), keys.contains("period") ? e.getKey().get(1) : null));
       cells.add(new Raw(alert == null ? "<span class=\"ok\">ok</span>"
           : "<span class=\"alert\">" + Html.escape(alert) + "</span>"));
       table.add(cells);
@@ -194,25 +198,40 @@ public final class RunReport {
     return result;
   }
 
-  /** kpi_alerts of the run date by KPI name, with its message (or severity). */
+  /**
+   * Company-scope kpi_alerts of the run date by "kpi|period" (by "kpi" where the table has no period), each
+   * with its distinct reasons (sorted) and the change against the previous period where it has one.
+   */
   private Map<String, String> alerts() {
-    Map<String, String> alerts = new TreeMap<>();
+    Map<String, java.util.Set<String>> reasons = new TreeMap<>();
     if (!tables.exists("kpi_alerts")) {
-      return alerts;
+      return new TreeMap<>();
     }
     Dataset<Row> rows = tables.readRunDate("kpi_alerts", runDate);
     List<String> columns = Arrays.asList(rows.columns());
     String kpi = first(columns, "kpi", "kpi_name", "name");
     if (kpi == null) {
-      return alerts;
+      return new TreeMap<>();
     }
-    String message = first(columns, "message", "severity", "status", "direction");
+    if (columns.contains("scope_type")) {
+      rows = rows.where(col("scope_type").equalTo("company"));
+    }
+    String message = first(columns, "reason", "message", "severity", "status", "direction");
     for (Row row : rows.collectAsList()) {
-      String name = String.valueOf((Object) row.getAs(kpi));
-      String text = message == null ? "alert" : String.valueOf((Object) row.getAs(message));
-      alerts.merge(name, text, (a, b) -> a + "; " + b);
+      String text = message == null ? "alert" : String.valueOf((Object) row.getAs(message)).replace('_', ' ');
+      if (columns.contains("change") && row.getAs("change") != null && text.startsWith("moved")) {
+        text += String.format(java.util.Locale.ROOT, " (%+.2f)", ((Number) row.getAs("change")).doubleValue());
+      }
+      reasons.computeIfAbsent(alertKey(row.getAs(kpi), columns.contains("period") ? row.getAs("period") : null),
+          k -> new java.util.TreeSet<>()).add(text);
     }
+    Map<String, String> alerts = new TreeMap<>();
+    reasons.forEach((key, texts) -> alerts.put(key, String.join("; ", texts)));
     return alerts;
+  }
+
+  private static String alertKey(Object kpi, Object period) {
+    return period == null ? String.valueOf(kpi) : kpi + "|" + period;
   }
 
   // ---- Segments -----------------------------------------------------------------------------------------

@@ -56,7 +56,9 @@ final class Svg {
 
   /** Horizontal bars with the label left and the value right of each bar. */
   static String bars(List<Bar> bars, String title, int decimals) {
-    int labelWidth = 170;
+    // Wide enough for the longest label (cluster labels such as "high value, infrequent, lapsed, quiet").
+    int longest = bars.stream().mapToInt(b -> b.label().length()).max().orElse(0);
+    int labelWidth = Math.max(120, Math.min(330, 7 * longest + 12));
     int barArea = 300;
     int rowHeight = 22;
     int width = labelWidth + barArea + 90;
