@@ -117,7 +117,8 @@ final class ChurnModels {
       modelRuns.add(ModelRuns.row(runDate, PREFIX + candidate.getKey().label(), version, snapshots.get(0), windowEnd,
           Json.write(parameters), chosen ? test.rocAuc() : null, chosen ? test.prAuc() : null,
           chosen ? test.brier() : null, chosen ? Json.write(calibration(test)) : null,
-          chosen ? Json.write(lift(test)) : null, chosen, null, result.fitRows()));
+          chosen ? Json.write(lift(test)) : null, chosen ? Json.write(roc(test)) : null, chosen, null,
+          result.fitRows()));
     }
     return result.model();
   }
@@ -139,6 +140,16 @@ final class ChurnModels {
       row.put("rows", d.rows());
       row.put("meanPredicted", d.meanPredicted());
       row.put("observedRate", d.observedRate());
+      return row;
+    }).toList();
+  }
+
+  /** ROC points as {@code [{"fpr": .., "tpr": ..}, ...]} (the report plots them). */
+  static List<Map<String, Object>> roc(ChurnEvaluation evaluation) {
+    return evaluation.roc().stream().map(p -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("fpr", p.falsePositiveRate());
+      row.put("tpr", p.truePositiveRate());
       return row;
     }).toList();
   }

@@ -27,6 +27,7 @@ public final class ModelRuns {
       .add("brier", DataTypes.DoubleType, true)
       .add("calibration", DataTypes.StringType, true)
       .add("lift", DataTypes.StringType, true)
+      .add("roc", DataTypes.StringType, true)
       .add("chosen", DataTypes.BooleanType, false)
       .add("log_likelihood", DataTypes.DoubleType, true)
       .add("rows", DataTypes.LongType, true);
@@ -35,11 +36,11 @@ public final class ModelRuns {
 
   /** A row in {@link #SCHEMA} order. */
   static Row row(LocalDate runDate, String model, String version, LocalDate windowStart, LocalDate windowEnd,
-      String parameters, Double rocAuc, Double prAuc, Double brier, String calibration, String lift, boolean chosen,
-      Double logLikelihood, Long rows) {
+      String parameters, Double rocAuc, Double prAuc, Double brier, String calibration, String lift, String roc,
+      boolean chosen, Double logLikelihood, Long rows) {
     return RowFactory.create(Date.valueOf(runDate), model, version, windowStart == null ? null : Date.valueOf(windowStart),
-        windowEnd == null ? null : Date.valueOf(windowEnd), parameters, rocAuc, prAuc, brier, calibration, lift, chosen,
-        logLikelihood, rows);
+        windowEnd == null ? null : Date.valueOf(windowEnd), parameters, rocAuc, prAuc, brier, calibration, lift, roc,
+        chosen, logLikelihood, rows);
   }
 
   static void upsert(Tables tables, List<Row> rows) {

@@ -133,7 +133,7 @@ public final class ScoreStage implements Stage {
     report.put("discountRateMonthly", clv.discountRateMonthly());
     modelRuns.add(ModelRuns.row(runDate, "clv_" + result.purchases().model().name(), "v"
             + runDate.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE), null, runDate, Json.write(report),
-        null, null, null, null, null, true, result.purchases().logLikelihood(),
+        null, null, null, null, null, null, true, result.purchases().logLikelihood(),
         Math.round(result.purchases().customers())));
     notes.add(String.format(java.util.Locale.ROOT, "CLV %s on %d sufficient-statistic rows: LL %.1f, %d iterations",
         result.purchases().model().name(), result.sufficientStatisticRows(), result.purchases().logLikelihood(),

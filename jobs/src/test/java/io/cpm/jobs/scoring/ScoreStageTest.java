@@ -95,6 +95,8 @@ class ScoreStageTest {
     assertThat(churn.getString(2)).isEqualTo("v20250331");
     assertThat(churn.getDouble(churn.fieldIndex("roc_auc"))).isGreaterThan(0.7);
     assertThat(churn.getString(churn.fieldIndex("calibration"))).contains("meanPredicted");
+    assertThat(churn.getString(churn.fieldIndex("roc"))).startsWith("[{\"fpr\":0.0,\"tpr\":0.0}")
+        .endsWith("\"tpr\":1.0}]");
     assertThat(churn.getBoolean(churn.fieldIndex("chosen"))).isTrue();
     assertThat(runs.get(1).getString(runs.get(1).fieldIndex("parameters"))).contains("\"alpha\"", "gammaGamma");
     assertThat(Files.isDirectory(warehouse.resolve("_models/churn/v20250331"))).isTrue();

@@ -9,7 +9,9 @@ import static org.apache.spark.sql.functions.sum;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -19,12 +21,19 @@ import org.apache.spark.sql.functions;
  * Held-out quality of churn probabilities: ROC-AUC and PR-AUC (MLlib's BinaryClassificationEvaluator), Brier
  * score {@code mean((p − y)²)}, a calibration table (deciles of predicted probability: mean predicted vs
  * observed churn rate) and lift by decile (decile 1 = highest scores; lift = churn rate in the decile /
- * overall churn rate).
+ * overall churn rate), and the ROC curve (MLlib's BinaryClassificationMetrics, thresholds binned to about
+ * {@value #ROC_BINS} points) for plots.
  */
 public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, double prAuc, double brier,
-    List<Decile> calibration) {
+    List<Decile> calibration, List<RocPoint> roc) {
   /** One decile of the scored set, highest probabilities first. */
   public record Decile(int decile, long rows, double meanPredicted, double observedRate, double lift) {}
+
+  /** One point of the ROC curve: false and true positive rate at one threshold. */
+  public record RocPoint(double falsePositiveRate, double truePositiveRate) {}
+
+  /** ROC points wanted: MLlib bins the thresholds down to about this many (a few more can appear). */
+  public static final int ROC_BINS = 50;
 
   public static final String PROBABILITY = "churn_probability";
 
@@ -51,7 +60,14 @@ public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, dou
         double observed = row.getDouble(3) / n;
         deciles.add(new Decile(row.getInt(0), n, row.getDouble(2), observed, rate > 0 ? observed / rate : 0));
       }
-      return new ChurnEvaluation(rows, rate, roc, pr, totals.getDouble(2), deciles);
+      List<RocPoint> curve = new ArrayList<>();
+      JavaRDD<scala.Tuple2<Object, Object>> scoreAndLabel = data.toJavaRDD()
+          .map(r -> new scala.Tuple2<>((Object) r.getDouble(1), (Object) r.getDouble(0)));
+      for (scala.Tuple2<Object, Object> point : new BinaryClassificationMetrics(scoreAndLabel.rdd(), ROC_BINS).roc()
+          .toJavaRDD().collect()) {
+        curve.add(new RocPoint((Double) point._1(), (Double) point._2()));
+      }
+      return new ChurnEvaluation(rows, rate, roc, pr, totals.getDouble(2), deciles, List.copyOf(curve));
     } finally {
       data.unpersist();
     }

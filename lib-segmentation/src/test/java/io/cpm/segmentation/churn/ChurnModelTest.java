@@ -95,6 +95,15 @@ class ChurnModelTest {
     assertThat(test.prAuc()).isGreaterThan(test.positiveRate());
     assertThat(test.brier()).isBetween(0.0, 0.25);
     assertThat(test.calibration()).hasSize(10);
+    // ROC curve from (0,0) to (1,1), non-decreasing in both rates, thresholds binned to about ROC_BINS.
+    assertThat(test.roc()).hasSizeBetween(3, 2 * ChurnEvaluation.ROC_BINS + 2);
+    assertThat(test.roc().get(0)).isEqualTo(new ChurnEvaluation.RocPoint(0, 0));
+    assertThat(test.roc().get(test.roc().size() - 1)).isEqualTo(new ChurnEvaluation.RocPoint(1, 1));
+    for (int i = 1; i < test.roc().size(); i++) {
+      ChurnEvaluation.RocPoint before = test.roc().get(i - 1);
+      assertThat(test.roc().get(i).falsePositiveRate()).isGreaterThanOrEqualTo(before.falsePositiveRate());
+      assertThat(test.roc().get(i).truePositiveRate()).isGreaterThanOrEqualTo(before.truePositiveRate());
+    }
     assertThat(test.calibration().get(0).lift()).isGreaterThan(1.5);
     assertThat(test.calibration().get(0).meanPredicted()).isGreaterThan(test.calibration().get(9).meanPredicted());
 
