@@ -6,18 +6,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-mvn -o -B -q -DskipTests -pl jobs -am package >&2
+mvn -B -q -DskipTests -pl jobs -am package >&2
 CP="jobs/target/test-classes:jobs/target/cpm-jobs.jar:$(cat jobs/target/runtime-classpath.txt)"
-OPENS=(-XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false)
+# shellcheck source=../scripts/jvm-opens.sh
+source "$ROOT/scripts/jvm-opens.sh"
 # shellcheck disable=SC2086
-exec java "${OPENS[@]}" ${BENCH_JAVA_OPTS:-} -Xmx5g -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+exec java "${JVM_OPENS[@]}" ${BENCH_JAVA_OPTS:-} -Xmx5g -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -Djava.io.tmpdir="$ROOT/jobs/target/tmp" -Dspark.local.dir="$ROOT/jobs/target/tmp" \
   -cp "$CP" io.cpm.jobs.scoring.ScoringBenchmark "${1:-1000000}" "${2:-500000}" "${3:-bgnbd,paretonbd}"
