@@ -78,14 +78,22 @@ final class ChurnModels {
     List<Column> columns = new ArrayList<>();
     columns.add(col("customer_id"));
     spec.features().forEach(name -> columns.add(col(name)));
+    long start = System.nanoTime();
+    // One partition per core: the set is a union of per-snapshot joins (snapshots x shuffle partitions), and each
+    // of the fits' many iterations is a Spark job whose cost grows with the number of tasks, not rows.
     Dataset<Row> training = ChurnTrainingSet.build(
         date -> selectFeatures(features.featuresAsOf(context, date), columns, date),
         Transactions.orders(silver, runDate, excludedStatuses), silver.contracts(), settings.label(), snapshots,
-        runDate).cache();
+        runDate).coalesce(context.spark().sparkContext().defaultParallelism()).cache();
+    long rows = training.count();
+    context.progress().step("score", String.format(java.util.Locale.ROOT,
+        "churn training set: %,d rows from %d snapshots (%s..%s) in %.1f s", rows, snapshots.size(), snapshots.get(0),
+        snapshots.get(snapshots.size() - 1), (System.nanoTime() - start) / 1e9));
     ChurnTrainer.Result result;
     try {
       result = ChurnTrainer.train(ChurnTrainer.splitById(training, "customer_id", settings.validationFraction(),
-          settings.testFraction(), context.config().seed()), spec, settings.algorithms(), context.config().seed());
+          settings.testFraction(), context.config().seed()), spec, settings.algorithms(), context.config().seed(),
+          message -> context.progress().step("score", message));
     } catch (IllegalArgumentException e) {
       throw CpmException.dataQuality("cannot train the churn model for run date " + runDate + ": " + e.getMessage());
     } finally {

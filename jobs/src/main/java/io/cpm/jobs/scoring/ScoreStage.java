@@ -2,6 +2,7 @@ package io.cpm.jobs.scoring;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.when;
 
 import com.typesafe.config.Config;
@@ -140,10 +141,12 @@ public final class ScoreStage implements Stage {
         result.purchases().iterations()));
     Dataset<Row> scored = result.scored().select(col(RepeatPurchaseData.CUSTOMER).as("_clv_customer"),
         col(ClvScoring.EXPECTED_PURCHASES).as("expected_purchases_90d"), col(ClvScoring.P_ALIVE).as("p_alive"),
-        col(ClvScoring.CLV).as("clv_12m")).cache();
+        round(col(ClvScoring.CLV), 2).as("clv_12m")).cache();
+    // Exact quantiles (relative error 0) of CLV rounded to cents: an approximate sketch depends on the order rows
+    // arrive in, and last-bit noise from summing in a different order could move a customer across a grade cut.
     double[] cut = scored.stat().approxQuantile("clv_12m",
         new double[] {1 - clv.gradeA(), 1 - clv.gradeA() - clv.gradeB(), 1 - clv.gradeA() - clv.gradeB() - clv.gradeC()},
-        0.001);
+        0.0);
     Column grade = when(col("clv_12m").geq(cut[0]), "A").when(col("clv_12m").geq(cut[1]), "B")
         .when(col("clv_12m").geq(cut[2]), "C").otherwise("D");
     return scored.withColumn("_clv_grade", grade);

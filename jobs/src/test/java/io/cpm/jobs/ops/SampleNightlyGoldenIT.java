@@ -50,7 +50,7 @@ class SampleNightlyGoldenIT {
       List.of(LocalDate.parse("2025-03-29"), LocalDate.parse("2025-03-30"), LocalDate.parse("2025-03-31"));
   private static final List<String> STAGES = List.of("ingest", "features", "segment", "score", "kpis", "publish",
       "report");
-  private static final Path GOLDEN = RepoFiles.path("jobs/src/test/resources/golden/sample-nightly.txt");
+  static final Path GOLDEN = RepoFiles.path("jobs/src/test/resources/golden/sample-nightly.txt");
   private static Path out;
   private static String warehouse;
   private static String runLog;
@@ -251,34 +251,10 @@ class SampleNightlyGoldenIT {
         + " rerun with -Dcpm.golden.update=true and commit the file)").isEqualTo(Files.readString(GOLDEN));
   }
 
-  /** Counts per run date that any change in ingestion, features, segmentation or scoring would move. */
   private static String summary() {
-    StringBuilder text = new StringBuilder("# cpm nightly on sample-data, 2025-03-29..2025-03-31: counts per run"
-        + " date\n");
-    Map<String, List<String>> grouped = new java.util.LinkedHashMap<>();
-    grouped.put("customer_features", List.of());
-    grouped.put("customer_segments", List.of("rfm_segment", "value_activity_tag", "lifecycle_stage", "cluster_id",
-        "playbook_action"));
-    grouped.put("customer_scores", List.of("churn_band", "clv_grade"));
-    grouped.put("segment_transitions", List.of());
-    grouped.put("kpi_values", List.of());
-    grouped.put("customer_tasks", List.of());
+    StringBuilder text = new StringBuilder(GoldenSummary.HEADER);
     for (LocalDate date : DATES) {
-      text.append("\n[").append(date).append("]\n");
-      for (Map.Entry<String, List<String>> entry : grouped.entrySet()) {
-        Dataset<Row> rows = table(entry.getKey());
-        if (List.of(rows.columns()).contains("run_date")) {
-          rows = rows.where(col("run_date").equalTo(Date.valueOf(date)));
-        } else {
-          continue;
-        }
-        text.append(entry.getKey()).append(" rows ").append(rows.count()).append('\n');
-        for (String column : entry.getValue()) {
-          text.append("  ").append(column).append(": ");
-          text.append(rows.groupBy(column).count().orderBy(col(column)).collectAsList().stream()
-              .map(r -> r.get(0) + "=" + r.getLong(1)).collect(Collectors.joining(", "))).append('\n');
-        }
-      }
+      text.append(GoldenSummary.night(TestSpark.session(), warehouse, date));
     }
     return text.toString();
   }

@@ -34,6 +34,7 @@ public final class TestSpark {
           .config("spark.local.dir", scratch.resolve("spark-local").toString())
           .config("spark.sql.warehouse.dir", scratch.resolve("spark-warehouse").toString())
           .config("spark.databricks.delta.snapshotPartitions", "2")
+          .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "4")
           .config("spark.databricks.delta.stalenessLimit", "3600000");
       if (deltaAvailable()) {
         builder.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")

@@ -37,6 +37,13 @@ public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, dou
 
   public static final String PROBABILITY = "churn_probability";
 
+  /** ROC-AUC alone (what model selection needs): one MLlib evaluation, none of the tables and curves. */
+  public static double rocAuc(Dataset<Row> scored) {
+    return new BinaryClassificationEvaluator().setLabelCol("y").setRawPredictionCol("p")
+        .setMetricName("areaUnderROC")
+        .evaluate(scored.select(col(ChurnLabel.LABEL).cast("double").as("y"), col(PROBABILITY).as("p")));
+  }
+
   /** Evaluates a dataset with {@value ChurnLabel#LABEL} (0/1) and {@value #PROBABILITY} columns. */
   public static ChurnEvaluation evaluate(Dataset<Row> scored) {
     Dataset<Row> data = scored.select(col(ChurnLabel.LABEL).cast("double").as("y"), col(PROBABILITY).as("p")).cache();

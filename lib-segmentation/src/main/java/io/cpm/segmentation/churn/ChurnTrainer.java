@@ -38,6 +38,12 @@ public final class ChurnTrainer {
   public record Split(Dataset<Row> fit, Dataset<Row> validation, Dataset<Row> test) {}
 
   public static Result train(Split split, ChurnFeatureSpec spec, Set<ChurnAlgorithm> algorithms, long seed) {
+    return train(split, spec, algorithms, seed, message -> { });
+  }
+
+  /** As {@link #train(Split, ChurnFeatureSpec, Set, long)}, reporting each fit and evaluation to {@code progress}. */
+  public static Result train(Split split, ChurnFeatureSpec spec, Set<ChurnAlgorithm> algorithms, long seed,
+      java.util.function.Consumer<String> progress) {
     if (algorithms.isEmpty()) {
       throw new IllegalArgumentException("Invalid churn training: no algorithm");
     }
@@ -50,16 +56,23 @@ public final class ChurnTrainer {
       ChurnModel best = null;
       double bestScore = Double.NEGATIVE_INFINITY;
       for (ChurnAlgorithm algorithm : algorithms) {
+        long start = System.nanoTime();
         ChurnModel model = ChurnModel.fit(fit, spec, algorithm, seed);
         double auc = algorithms.size() == 1 ? Double.NaN
-            : ChurnEvaluation.evaluate(model.predict(validation)).rocAuc();
+            : ChurnEvaluation.rocAuc(model.predict(validation));
         scores.put(algorithm, auc);
+        progress.accept(String.format(java.util.Locale.ROOT, "churn %s fitted in %.1f s%s", algorithm.label(),
+            (System.nanoTime() - start) / 1e9, Double.isNaN(auc) ? "" : String.format(java.util.Locale.ROOT,
+                ", validation ROC-AUC %.3f", auc)));
         if (best == null || auc > bestScore) {
           best = model;
           bestScore = auc;
         }
       }
+      long start = System.nanoTime();
       ChurnEvaluation evaluation = ChurnEvaluation.evaluate(best.predict(test));
+      progress.accept(String.format(java.util.Locale.ROOT, "churn %s chosen, test ROC-AUC %.3f (evaluated in %.1f s)",
+          best.algorithm().label(), evaluation.rocAuc(), (System.nanoTime() - start) / 1e9));
       return new Result(best, scores, evaluation, fit.count(), validation.count(), evaluation.rows());
     } finally {
       fit.unpersist();

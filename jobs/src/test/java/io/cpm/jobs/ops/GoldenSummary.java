@@ -1,0 +1,64 @@
+package io.cpm.jobs.ops;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The per-night counts of the golden file ({@code src/test/resources/golden/sample-nightly.txt}): rows and value
+ * counts that any change in ingestion, features, segmentation or scoring would move. Shared by the golden IT (three
+ * embedded nights) and the spark-submit IT (its first night must give the golden file's first block).
+ */
+final class GoldenSummary {
+  static final String HEADER = "# cpm nightly on sample-data, 2025-03-29..2025-03-31: counts per run date\n";
+
+  /** Per-run tables, the date column that places a row in a night, and the columns whose values are counted. */
+  private record Counted(String table, String dateColumn, List<String> columns) {}
+
+  private static final List<Counted> TABLES = List.of(
+      new Counted("customer_features", "run_date", List.of()),
+      new Counted("customer_segments", "run_date", List.of("rfm_segment", "value_activity_tag", "lifecycle_stage",
+          "cluster_id", "playbook_action")),
+      new Counted("customer_scores", "run_date", List.of("churn_band", "clv_grade")),
+      new Counted("segment_transitions", "run_date", List.of()),
+      new Counted("kpi_values", "run_date", List.of()),
+      new Counted("customer_tasks", "raised_on", List.of("rule")));
+
+  private GoldenSummary() {}
+
+  /** The block of one night: {@code [date]} then one line per table and per counted column. */
+  static String night(SparkSession spark, String warehouse, LocalDate date) {
+    StringBuilder text = new StringBuilder("\n[").append(date).append("]\n");
+    for (Counted counted : TABLES) {
+      Dataset<Row> rows = spark.read().format("delta").load(warehouse + "/" + counted.table())
+          .where(col(counted.dateColumn()).equalTo(Date.valueOf(date)));
+      text.append(counted.table()).append(" rows ").append(rows.count());
+      text.append(counted.dateColumn().equals("run_date") ? "" : " (" + counted.dateColumn() + ")").append('\n');
+      for (String column : counted.columns()) {
+        text.append("  ").append(column).append(": ");
+        text.append(rows.groupBy(column).count().orderBy(col(column)).collectAsList().stream()
+            .map(r -> r.get(0) + "=" + r.getLong(1)).collect(Collectors.joining(", "))).append('\n');
+      }
+    }
+    return text.toString();
+  }
+
+  /** The blocks of a golden file by date. */
+  static Map<LocalDate, String> blocks(String golden) {
+    Map<LocalDate, String> result = new LinkedHashMap<>();
+    String[] parts = golden.split("\n(?=\\n\\[)");
+    for (int i = 1; i < parts.length; i++) {
+      String block = parts[i].endsWith("\n") ? parts[i] : parts[i] + "\n";
+      result.put(LocalDate.parse(block.substring(2, block.indexOf(']'))), block);
+    }
+    return result;
+  }
+}
