@@ -2,6 +2,10 @@ package io.cpm.jobs.ops;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.cpm.jobs.RepoFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -33,6 +37,32 @@ final class GoldenSummary {
       new Counted("customer_tasks", "raised_on", List.of("rule")));
 
   private GoldenSummary() {}
+
+  /** A nightly run on the sample: its config file and its output directory (warehouse, exports, reports). */
+  record SampleRun(Path config, Path out) {
+    String warehouse() {
+      return out.resolve("warehouse").toUri().toString();
+    }
+
+    String exports() {
+      return out.resolve("exports").toUri().toString();
+    }
+  }
+
+  /** The golden config: conf/local.conf on the sample landing, local[2], outputs under {@code dir/name}. */
+  static SampleRun sampleRun(Path dir, String name) throws IOException {
+    Path out = Files.createDirectories(dir.resolve(name));
+    Path config = dir.resolve(name + ".conf");
+    Files.writeString(config, String.join("\n",
+        "include file(\"" + RepoFiles.path("conf/local.conf") + "\")",
+        "spark.master = \"local[2]\"",
+        "paths.landing = \"" + RepoFiles.path("sample-data/landing") + "\"",
+        "paths.warehouse = \"" + out.resolve("warehouse") + "\"",
+        "paths.exports = \"" + out.resolve("exports") + "\"",
+        "paths.reports = \"" + out.resolve("reports") + "\"",
+        ""));
+    return new SampleRun(config, out);
+  }
 
   /** The block of one night: {@code [date]} then one line per table and per counted column. */
   static String night(SparkSession spark, String warehouse, LocalDate date) {

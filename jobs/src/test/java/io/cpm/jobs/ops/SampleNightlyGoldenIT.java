@@ -58,17 +58,10 @@ class SampleNightlyGoldenIT {
   @BeforeAll
   static void runThreeNights() throws Exception {
     Path work = ItEnv.newWorkDirectory("golden");
-    out = work.resolve("out");
-    warehouse = out.resolve("warehouse").toUri().toString();
-    Path config = work.resolve("golden.conf");
-    Files.writeString(config, String.join("\n",
-        "include file(\"" + RepoFiles.path("conf/local.conf") + "\")",
-        "spark.master = \"local[2]\"",
-        "paths.landing = \"" + RepoFiles.path("sample-data/landing") + "\"",
-        "paths.warehouse = \"" + out.resolve("warehouse") + "\"",
-        "paths.exports = \"" + out.resolve("exports") + "\"",
-        "paths.reports = \"" + out.resolve("reports") + "\"",
-        ""));
+    GoldenSummary.SampleRun sample = GoldenSummary.sampleRun(work, "out");
+    out = sample.out();
+    warehouse = sample.warehouse();
+    Path config = sample.config();
     List<String> command = ChildProcess.java(List.of("-Xmx2g", "-XX:+UseSerialGC",
             "-Dlog4j2.configurationFile=" + RepoFiles.path("conf/log4j2.properties"), "-Djava.io.tmpdir=" + work),
         ItEnv.appJar() + java.io.File.pathSeparator + ItEnv.runtimeClasspath(), "io.cpm.jobs.Main",

@@ -27,14 +27,12 @@ class SparkSubmitIT {
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
   private static final LocalDate RUN_DATE = LocalDate.parse("2025-03-29");
   private static Path work;
-  private static NightlyRun local;
-
-  record NightlyRun(Path config, String warehouse, String exports) {}
+  private static GoldenSummary.SampleRun local;
 
   @BeforeAll
   static void submitLocal() throws Exception {
     work = ItEnv.newWorkDirectory("spark-submit");
-    local = nightlyConfig(work, "submit-local");
+    local = GoldenSummary.sampleRun(work, "submit-local");
     try (ChildProcess run = ChildProcess.start("spark-submit-local", sparkSubmit("local[2]", local), Map.of(),
         work)) {
       assertThat(run.waitFor(RUN_TIMEOUT)).as("spark-submit --master local[2]:\n" + run.tail()).isZero();
@@ -57,7 +55,7 @@ class SparkSubmitIT {
     String classpath = home.resolve("conf") + java.io.File.pathSeparator + home.resolve("jars") + "/*";
     Map<String, String> env = Map.of("SPARK_HOME", home.toString(), "SPARK_SCALA_VERSION", "2.12",
         "SPARK_LOCAL_IP", "127.0.0.1");
-    NightlyRun submitted = nightlyConfig(work, "submit-standalone");
+    GoldenSummary.SampleRun submitted = GoldenSummary.sampleRun(work, "submit-standalone");
     try (ChildProcess master = ChildProcess.start("spark-master", ChildProcess.java(List.of("-Xmx256m"), classpath,
             "org.apache.spark.deploy.master.Master", List.of("--host", "127.0.0.1", "--port",
                 String.valueOf(masterPort), "--webui-port", String.valueOf(ItEnv.freePort()))), env, work);
@@ -110,22 +108,7 @@ class SparkSubmitIT {
     return home;
   }
 
-  /** The golden IT's config: conf/local.conf on the sample landing, local[2], this run's own output paths. */
-  static NightlyRun nightlyConfig(Path dir, String name) throws IOException {
-    Path out = Files.createDirectories(dir.resolve(name));
-    Path config = dir.resolve(name + ".conf");
-    Files.writeString(config, String.join("\n",
-        "include file(\"" + RepoFiles.path("conf/local.conf") + "\")",
-        "spark.master = \"local[2]\"",
-        "paths.landing = \"" + RepoFiles.path("sample-data/landing") + "\"",
-        "paths.warehouse = \"" + out.resolve("warehouse") + "\"",
-        "paths.exports = \"" + out.resolve("exports") + "\"",
-        "paths.reports = \"" + out.resolve("reports") + "\"",
-        ""));
-    return new NightlyRun(config, out.resolve("warehouse").toUri().toString(), out.resolve("exports").toUri().toString());
-  }
-
-  static List<String> cpmArgs(NightlyRun run) {
+  static List<String> cpmArgs(GoldenSummary.SampleRun run) {
     return List.of("nightly", "--run-date", RUN_DATE.toString(), "--config", run.config().toString());
   }
 
@@ -137,7 +120,7 @@ class SparkSubmitIT {
   }
 
   /** {@code spark-submit} without a distribution: SparkSubmit's main class on the cluster's jars. */
-  static List<String> sparkSubmit(String master, NightlyRun run) {
+  static List<String> sparkSubmit(String master, GoldenSummary.SampleRun run) {
     List<String> args = new ArrayList<>(List.of("--master", master, "--deploy-mode", "client",
         "--class", "io.cpm.jobs.Main", "--name", "cpm",
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
