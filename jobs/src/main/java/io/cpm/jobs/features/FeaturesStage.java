@@ -4,7 +4,6 @@ import io.cpm.jobs.CpmException;
 import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
-import io.cpm.jobs.storage.Silver;
 import io.cpm.metrics.features.CustomerFeatures;
 import io.cpm.metrics.features.UnknownCurrencyException;
 import java.util.Map;
@@ -32,7 +31,7 @@ public final class FeaturesStage implements Stage {
   public StageResult run(PipelineContext context) {
     Dataset<Row> features;
     try {
-      features = CustomerFeatures.compute(Silver.load(context.tables()), settings.parameters(), context.runDate());
+      features = CustomerFeatures.compute(context.silver(), settings.parameters(), context.runDate());
     } catch (UnknownCurrencyException e) {
       throw CpmException.dataQuality("orders/invoices: " + e.getMessage());
     }

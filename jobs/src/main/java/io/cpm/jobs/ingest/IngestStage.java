@@ -121,6 +121,11 @@ public final class IngestStage implements Stage {
   }
 
   @Override
+  public boolean writesSilver() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return NAME;
   }

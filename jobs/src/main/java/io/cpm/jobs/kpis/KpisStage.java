@@ -8,7 +8,6 @@ import io.cpm.jobs.CpmException;
 import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
-import io.cpm.jobs.storage.Silver;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.features.CurrencyConversion;
 import io.cpm.metrics.features.OrderFacts;
@@ -55,7 +54,7 @@ public final class KpisStage implements Stage {
   public StageResult run(PipelineContext context) {
     Tables tables = context.tables();
     LocalDate runDate = context.runDate();
-    SilverTables silver = Silver.load(tables);
+    SilverTables silver = context.silver();
     try {
       new CurrencyConversion(settings.parameters().features())
           .requireKnownCurrencies(List.of(OrderFacts.countedOrders(silver, settings.parameters().features(), runDate)));

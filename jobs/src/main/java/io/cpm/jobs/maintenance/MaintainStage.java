@@ -40,6 +40,11 @@ public final class MaintainStage implements Stage {
   }
 
   @Override
+  public boolean writesSilver() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return "maintain";
   }

@@ -1,7 +1,9 @@
 package io.cpm.jobs.pipeline;
 
 import io.cpm.jobs.config.CpmConfig;
+import io.cpm.jobs.storage.Silver;
 import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.schema.SilverTables;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.Objects;
@@ -14,6 +16,7 @@ public final class PipelineContext {
   private final LocalDate runDate;
   private final Tables tables;
   private final Progress progress;
+  private Silver.Cached silver;
 
   public PipelineContext(SparkSession spark, CpmConfig config, LocalDate runDate, PrintWriter out) {
     this.spark = Objects.requireNonNull(spark, "spark");
@@ -38,6 +41,25 @@ public final class PipelineContext {
 
   public Tables tables() {
     return tables;
+  }
+
+  /**
+   * The silver tables as of now, read once and cached until {@link #releaseSilver()}. Stages that write silver
+   * (ingest) release it when they are done, so later stages of the run see what they wrote.
+   */
+  public SilverTables silver() {
+    if (silver == null) {
+      silver = new Silver.Cached(tables);
+    }
+    return silver.tables();
+  }
+
+  /** Drops the cached silver tables; the next {@link #silver()} reads the warehouse again. */
+  public void releaseSilver() {
+    if (silver != null) {
+      silver.close();
+      silver = null;
+    }
   }
 
   public Progress progress() {

@@ -46,7 +46,14 @@ public final class PipelineRunner {
         context.progress().step(stage.name(), "started for run date " + context.runDate());
         long start = System.nanoTime();
         try {
-          StageResult result = stage.run(context);
+          StageResult result;
+          try {
+            result = stage.run(context);
+          } finally {
+            if (stage.writesSilver()) {
+              context.releaseSilver();
+            }
+          }
           double seconds = (System.nanoTime() - start) / 1e9;
           results.add(result);
           audit.add(RowFactory.create(Date.valueOf(context.runDate()), attempt, stage.name(), "succeeded",
@@ -61,6 +68,7 @@ public final class PipelineRunner {
         }
       }
     } finally {
+      context.releaseSilver();
       if (record && !audit.isEmpty()) {
         writeAudit(audit);
       }

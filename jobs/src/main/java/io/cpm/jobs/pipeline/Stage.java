@@ -9,4 +9,10 @@ public interface Stage {
   String name();
 
   StageResult run(PipelineContext context);
+
+  /** Whether the stage writes silver tables: the run's cached silver ({@link PipelineContext#silver()}) is then
+   * dropped after it, so later stages read what it wrote. */
+  default boolean writesSilver() {
+    return false;
+  }
 }

@@ -12,6 +12,7 @@ import io.cpm.segmentation.churn.ChurnFeatureSpec;
 import io.cpm.segmentation.churn.ChurnModel;
 import io.cpm.segmentation.churn.ChurnTrainer;
 import io.cpm.segmentation.churn.ChurnTrainingSet;
+import io.cpm.segmentation.spark.Detached;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -79,25 +80,36 @@ final class ChurnModels {
     columns.add(col("customer_id"));
     spec.features().forEach(name -> columns.add(col(name)));
     long start = System.nanoTime();
-    // One partition per core: the set is a union of per-snapshot joins (snapshots x shuffle partitions), and each
-    // of the fits' many iterations is a Spark job whose cost grows with the number of tasks, not rows.
-    Dataset<Row> training = ChurnTrainingSet.build(
-        date -> selectFeatures(features.featuresAsOf(context, date), columns, date),
-        Transactions.orders(silver, runDate, excludedStatuses), silver.contracts(), settings.label(), snapshots,
-        runDate).coalesce(context.spark().sparkContext().defaultParallelism()).cache();
-    long rows = training.count();
-    context.progress().step("score", String.format(java.util.Locale.ROOT,
-        "churn training set: %,d rows from %d snapshots (%s..%s) in %.1f s", rows, snapshots.size(), snapshots.get(0),
-        snapshots.get(snapshots.size() - 1), (System.nanoTime() - start) / 1e9));
+    // Each snapshot (features as of the date joined with its label) is computed and cached on its own: one
+    // plan over all snapshots is several times larger, and Spark's planning of it costs more than the work.
+    // The union is then cut to one partition per core, since each of the fits' many iterations is a Spark job
+    // whose cost grows with the number of tasks, not rows.
+    Dataset<Row> orders = Transactions.orders(silver, runDate, excludedStatuses);
+    List<Detached> parts = new ArrayList<>();
     ChurnTrainer.Result result;
     try {
-      result = ChurnTrainer.train(ChurnTrainer.splitById(training, "customer_id", settings.validationFraction(),
-          settings.testFraction(), context.config().seed()), spec, settings.algorithms(), context.config().seed(),
-          message -> context.progress().step("score", message));
+      Dataset<Row> union = null;
+      for (LocalDate snapshot : snapshots) {
+        Detached part = Detached.of(ChurnTrainingSet.build(
+            date -> selectFeatures(features.featuresAsOf(context, date), columns, date), orders, silver.contracts(),
+            settings.label(), List.of(snapshot), runDate));
+        parts.add(part);
+        union = union == null ? part.data() : union.unionByName(part.data());
+      }
+      Detached training = Detached.of(union.coalesce(context.spark().sparkContext().defaultParallelism()));
+      parts.forEach(Detached::close);
+      parts.clear();
+      parts.add(training);
+      context.progress().step("score", String.format(java.util.Locale.ROOT,
+          "churn training set: %,d rows from %d snapshots (%s..%s) in %.1f s", training.rows(), snapshots.size(),
+          snapshots.get(0), snapshots.get(snapshots.size() - 1), (System.nanoTime() - start) / 1e9));
+      result = ChurnTrainer.train(ChurnTrainer.splitById(training.data(), "customer_id",
+          settings.validationFraction(), settings.testFraction(), context.config().seed()), spec,
+          settings.algorithms(), context.config().seed(), message -> context.progress().step("score", message));
     } catch (IllegalArgumentException e) {
       throw CpmException.dataQuality("cannot train the churn model for run date " + runDate + ": " + e.getMessage());
     } finally {
-      training.unpersist();
+      parts.forEach(Detached::close);
     }
     String version = version(runDate);
     try {

@@ -3,7 +3,6 @@ package io.cpm.jobs.scoring;
 import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
-import io.cpm.jobs.storage.Silver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,7 @@ public final class ChurnTrainStage implements Stage {
     ScoringSettings settings = ScoringSettings.from(context.config().section("scoring"));
     List<Row> modelRuns = new ArrayList<>();
     var model = ChurnModels.train(context, settings.churn(), settings.clv().excludedOrderStatuses(), features,
-        Silver.load(context.tables()), modelRuns);
+        context.silver(), modelRuns);
     ModelRuns.upsert(context.tables(), modelRuns);
     String version = ChurnModels.version(context.runDate());
     return new StageResult(name(), modelRuns.size(),

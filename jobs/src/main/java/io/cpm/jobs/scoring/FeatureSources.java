@@ -2,7 +2,6 @@ package io.cpm.jobs.scoring;
 
 import io.cpm.jobs.config.CpmConfig;
 import io.cpm.jobs.features.FeaturesSettings;
-import io.cpm.jobs.storage.Silver;
 import io.cpm.metrics.features.CustomerFeatures;
 
 /**
@@ -18,6 +17,6 @@ public final class FeatureSources {
     WarehouseFeatureSource stored = new WarehouseFeatureSource();
     return (context, asOf) -> stored.hasPartition(context, asOf)
         ? stored.featuresAsOf(context, asOf)
-        : CustomerFeatures.compute(Silver.load(context.tables()), settings.parameters(), asOf);
+        : CustomerFeatures.compute(context.silver(), settings.parameters(), asOf);
   }
 }

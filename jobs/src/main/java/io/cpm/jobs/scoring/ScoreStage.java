@@ -10,7 +10,6 @@ import io.cpm.jobs.CpmException;
 import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
-import io.cpm.jobs.storage.Silver;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.schema.SilverTables;
 import io.cpm.segmentation.churn.ChurnModel;
@@ -67,7 +66,7 @@ public final class ScoreStage implements Stage {
     ScoringSettings settings = ScoringSettings.from(context.config().section("scoring"));
     LocalDate runDate = context.runDate();
     Tables tables = context.tables();
-    SilverTables silver = Silver.load(tables);
+    SilverTables silver = context.silver();
     List<Row> modelRuns = new ArrayList<>();
     List<String> notes = new ArrayList<>();
 

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.cpm.segmentation.spark.Detached;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -47,10 +48,13 @@ public final class ChurnTrainer {
     if (algorithms.isEmpty()) {
       throw new IllegalArgumentException("Invalid churn training: no algorithm");
     }
-    Dataset<Row> fit = split.fit().cache();
-    Dataset<Row> validation = split.validation().cache();
-    Dataset<Row> test = split.test().cache();
-    try {
+    // Each part is materialised once and handed to MLlib with a leaf plan (see Detached).
+    try (Detached fitPart = Detached.of(split.fit());
+        Detached validationPart = Detached.of(split.validation());
+        Detached testPart = Detached.of(split.test())) {
+      Dataset<Row> fit = fitPart.data();
+      Dataset<Row> validation = validationPart.data();
+      Dataset<Row> test = testPart.data();
       requireBothClasses(fit, "fit");
       Map<ChurnAlgorithm, Double> scores = new LinkedHashMap<>();
       ChurnModel best = null;
@@ -73,11 +77,7 @@ public final class ChurnTrainer {
       ChurnEvaluation evaluation = ChurnEvaluation.evaluate(best.predict(test));
       progress.accept(String.format(java.util.Locale.ROOT, "churn %s chosen, test ROC-AUC %.3f (evaluated in %.1f s)",
           best.algorithm().label(), evaluation.rocAuc(), (System.nanoTime() - start) / 1e9));
-      return new Result(best, scores, evaluation, fit.count(), validation.count(), evaluation.rows());
-    } finally {
-      fit.unpersist();
-      validation.unpersist();
-      test.unpersist();
+      return new Result(best, scores, evaluation, fitPart.rows(), validationPart.rows(), evaluation.rows());
     }
   }
 
