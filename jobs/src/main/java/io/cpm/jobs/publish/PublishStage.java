@@ -101,7 +101,7 @@ public final class PublishStage implements Stage {
       Map<String, String> outputs = new LinkedHashMap<>();
       outputs.put("crm file", written.csv() + " (" + settings.mode().label() + ")");
       outputs.put(PUBLISHED_SCORES, tables.qualifiedName(PUBLISHED_SCORES));
-      outputs.put("catalog", catalog.commentedColumns() + " column comments"
+      outputs.put("catalog", catalog.commentedColumns() + " column comments altered"
           + (catalog.customer360() ? ", view " + tables.qualifiedName(SqlCatalog.CUSTOMER_360) : ""));
       return new StageResult(NAME, written.rows(), outputs, notes);
     } finally {

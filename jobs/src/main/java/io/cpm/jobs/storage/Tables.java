@@ -82,7 +82,8 @@ public final class Tables {
   public void replaceRunDate(Dataset<Row> rows, String table, LocalDate runDate) {
     Dataset<Row> withDate = rows.withColumn(RUN_DATE, functions.lit(java.sql.Date.valueOf(runDate)));
     if (!exists(table)) {
-      withDate.write().format("delta").mode("overwrite").partitionBy(RUN_DATE).save(location(table));
+      ColumnDocs.withComments(withDate, table).write().format("delta").mode("overwrite").partitionBy(RUN_DATE)
+          .save(location(table));
     } else {
       withDate.write().format("delta").mode("overwrite")
           .option("replaceWhere", RUN_DATE + " = DATE'" + runDate + "'")
@@ -109,8 +110,8 @@ public final class Tables {
   public void replaceWhere(Dataset<Row> rows, String table, String partitionColumn, String condition,
       java.util.Map<String, String> tableProperties) {
     if (!exists(table)) {
-      rows.write().format("delta").mode("overwrite").options(tableProperties).partitionBy(partitionColumn)
-          .save(location(table));
+      ColumnDocs.withComments(rows, table).write().format("delta").mode("overwrite").options(tableProperties)
+          .partitionBy(partitionColumn).save(location(table));
     } else {
       rows.write().format("delta").mode("overwrite").option("replaceWhere", condition).save(location(table));
     }
@@ -119,13 +120,15 @@ public final class Tables {
 
   /** Replaces a whole table's contents atomically. */
   public void overwrite(Dataset<Row> rows, String table) {
-    rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(location(table));
+    ColumnDocs.withComments(rows, table).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+        .save(location(table));
     register(table);
   }
 
   /** Appends rows (audit tables such as {@code ingest_runs}). */
   public void append(Dataset<Row> rows, String table) {
-    rows.write().format("delta").mode("append").save(location(table));
+    (exists(table) ? rows : ColumnDocs.withComments(rows, table)).write().format("delta").mode("append")
+        .save(location(table));
     register(table);
   }
 
@@ -142,7 +145,8 @@ public final class Tables {
   public void merge(Dataset<Row> updates, String table, List<String> keys, String newerCondition,
       java.util.Map<String, String> tableProperties) {
     if (!exists(table)) {
-      updates.write().format("delta").mode("overwrite").options(tableProperties).save(location(table));
+      ColumnDocs.withComments(updates, table).write().format("delta").mode("overwrite").options(tableProperties)
+          .save(location(table));
       register(table);
       return;
     }
