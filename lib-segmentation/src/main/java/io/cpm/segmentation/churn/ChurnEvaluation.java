@@ -39,14 +39,21 @@ public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, dou
 
   /** ROC-AUC alone (what model selection needs): one MLlib evaluation, none of the tables and curves. */
   public static double rocAuc(Dataset<Row> scored) {
-    return new BinaryClassificationEvaluator().setLabelCol("y").setRawPredictionCol("p")
-        .setMetricName("areaUnderROC")
-        .evaluate(scored.select(col(ChurnLabel.LABEL).cast("double").as("y"), col(PROBABILITY).as("p")));
+    return evaluator().setMetricName("areaUnderROC").evaluate(labelled(scored));
+  }
+
+  /** The label as {@code y} (double) and the churn probability as {@code p}. */
+  private static Dataset<Row> labelled(Dataset<Row> scored) {
+    return scored.select(col(ChurnLabel.LABEL).cast("double").as("y"), col(PROBABILITY).as("p"));
+  }
+
+  private static BinaryClassificationEvaluator evaluator() {
+    return new BinaryClassificationEvaluator().setLabelCol("y").setRawPredictionCol("p");
   }
 
   /** Evaluates a dataset with {@value ChurnLabel#LABEL} (0/1) and {@value #PROBABILITY} columns. */
   public static ChurnEvaluation evaluate(Dataset<Row> scored) {
-    Dataset<Row> data = scored.select(col(ChurnLabel.LABEL).cast("double").as("y"), col(PROBABILITY).as("p")).cache();
+    Dataset<Row> data = labelled(scored).cache();
     try {
       Row totals = data.agg(count(lit(1)), avg("y"), avg(pow(col("p").minus(col("y")), 2))).first();
       long rows = totals.getLong(0);
@@ -54,8 +61,7 @@ public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, dou
         throw new IllegalArgumentException("Cannot evaluate churn model: no held-out rows");
       }
       double rate = totals.getDouble(1);
-      BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator()
-          .setLabelCol("y").setRawPredictionCol("p");
+      BinaryClassificationEvaluator evaluator = evaluator();
       double roc = evaluator.setMetricName("areaUnderROC").evaluate(data);
       double pr = evaluator.setMetricName("areaUnderPR").evaluate(data);
       // Deciles by rank (ties broken by label-free order); one partition is fine for the few rows evaluated.

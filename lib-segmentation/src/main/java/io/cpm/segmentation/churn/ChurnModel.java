@@ -97,7 +97,7 @@ public final class ChurnModel {
         .setWithStd(true));
     stages.add(switch (algorithm) {
       case LOGISTIC -> new LogisticRegression().setFeaturesCol(SCALED).setLabelCol(ChurnLabel.LABEL)
-          .setMaxIter(100).setTol(1e-4).setRegParam(0.01).setElasticNetParam(0.0);
+          .setMaxIter(100).setRegParam(0.01).setElasticNetParam(0.0);
       case GBT -> new GBTClassifier().setFeaturesCol(SCALED).setLabelCol(ChurnLabel.LABEL)
           .setMaxIter(25).setMaxDepth(4).setStepSize(0.1).setSubsamplingRate(0.8).setSeed(seed);
     });
