@@ -10,8 +10,11 @@ public interface Stage {
 
   StageResult run(PipelineContext context);
 
-  /** Whether the stage writes silver tables: the run's cached silver ({@link PipelineContext#silver()}) is then
-   * dropped after it, so later stages read what it wrote. */
+  /**
+   * Whether the stage writes silver tables: the run's cached silver ({@link PipelineContext#silver()}) is then
+   * dropped after it, so later stages read what it wrote whatever the write path (Spark re-caches a path written
+   * with the DataFrame writer by itself; this also covers MERGE and frees the memory at once).
+   */
   default boolean writesSilver() {
     return false;
   }
