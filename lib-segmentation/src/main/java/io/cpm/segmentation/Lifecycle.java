@@ -51,8 +51,7 @@ public final class Lifecycle {
       LifecycleParameters params) {
     Column day = lit(Date.valueOf(asOf));
     Dataset<Row> joined = customers.join(previous.select("customer_id", PREVIOUS_STAGE, PREVIOUS_SINCE),
-        customers.col("customer_id").equalTo(previous.col("customer_id")), "left")
-        .drop(previous.col("customer_id"));
+        new String[] {"customer_id"}, "left");
     Column sinceLast = coalesce(col("days_since_last_order"), datediff(day, col("last_order_date")));
     Column cycle = col("purchase_cycle_days");
     Column overdueLimit = when(cycle.isNull(), lit((double) params.atRiskDefaultDays()))

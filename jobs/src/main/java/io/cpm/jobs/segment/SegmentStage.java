@@ -83,8 +83,10 @@ public final class SegmentStage implements Stage {
       List<Centroid> previousCentroids = centroidRun == null ? List.of() : centroids(tables, centroidRun);
       clusters = KMeansSegmentation.fit(features, settings.kmeans(), previousCentroids, nextFreshId(tables, runDate));
       Dataset<Row> assignments = clusters.assignments();
-      segmented = segmented.join(assignments, segmented.col("customer_id").equalTo(assignments.col("customer_id")),
-          "left").drop(assignments.col("customer_id"));
+      // A USING join keeps the left side's customer_id. (An equality join followed by
+      // drop(assignments.col("customer_id")) dropped the wrong column here, because both sides derive from the
+      // same features table: customers without a k-means row were written with a null customer_id.)
+      segmented = segmented.join(assignments, new String[] {"customer_id"}, "left");
     } catch (IllegalArgumentException e) {
       notes.add("k-means skipped: " + e.getMessage());
       segmented = segmented.withColumn(KMeansSegmentation.CLUSTER_ID, lit(null).cast(DataTypes.IntegerType))

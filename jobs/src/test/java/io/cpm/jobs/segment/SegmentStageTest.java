@@ -34,7 +34,10 @@ class SegmentStageTest {
 
     assertThat(segment(warehouse, DAY1).exitCode()).isZero();
     Dataset<Row> day1 = tables.readRunDate(SegmentStage.SEGMENTS, DAY1);
-    assertThat(day1.count()).isEqualTo(201);
+    assertThat(day1.count()).isEqualTo(202);
+    assertThat(day1.where(col("customer_id").isNull()).count()).as("rows without a customer id").isZero();
+    assertThat(day1.where(col("customer_id").equalTo("P")).select("lifecycle_stage", "cluster_id").first().toString())
+        .isEqualTo("[prospect,null]");
     assertThat(List.of(day1.columns())).containsAll(SegmentStage.SEGMENT_COLUMNS);
     assertThat(stage(tables, DAY1, "Z")).isEqualTo("churned");
     assertThat(tables.readRunDate(SegmentStage.MODEL_RUNS, DAY1).where("chosen").count()).isEqualTo(1);
@@ -55,7 +58,7 @@ class SegmentStageTest {
         .map(r -> r.getString(1) + " " + r.get(2) + " " + r.get(3)).toList())
         .containsExactly("churned 2025-03-29 2025-03-30", "reactivated 2025-03-30 null");
     assertThat(history).isEqualTo(historyAfterBackfill);
-    assertThat(history.stream().filter(r -> r.isNullAt(3)).count()).isEqualTo(201);
+    assertThat(history.stream().filter(r -> r.isNullAt(3)).count()).isEqualTo(202);
 
     // Reruns do not raise open tasks again; task ids stay unique.
     List<Row> tasks = sorted(tables.read(SegmentStage.TASKS));
@@ -74,7 +77,7 @@ class SegmentStageTest {
     Dataset<Row> transitions = tables.readRunDate(SegmentStage.TRANSITIONS, DAY3);
     assertThat(transitions.select("previous_run_date").distinct().first().getDate(0).toLocalDate()).isEqualTo(DAY2);
     assertThat(transitions.where("dimension = 'lifecycle'").agg(org.apache.spark.sql.functions.sum("customers"))
-        .first().getLong(0)).isEqualTo(201);
+        .first().getLong(0)).isEqualTo(202);
     assertThat(transitions.select("dimension").distinct().count()).isEqualTo(4);
   }
 
@@ -87,7 +90,7 @@ class SegmentStageTest {
     return result;
   }
 
-  /** 200 planted customers plus Z, who lapsed for over a year and buys again from day 2 on. */
+  /** 200 planted customers, prospect P, plus Z, who lapsed for over a year and buys again from day 2 on. */
   private static Dataset<Row> features(LocalDate day, boolean zBoughtAgain) {
     FeatureRows rows = new FeatureRows();
     FeatureRows.planted(rows, 200, 5, LocalDate.of(2025, 3, 31));
@@ -96,6 +99,8 @@ class SegmentStageTest {
         "monetary_12m", zBoughtAgain ? 900.0 : 0.0, "order_count_lifetime", 6L, "revenue_lifetime", 5000.0,
         "purchase_cycle_days", 120.0, "first_order_date", LocalDate.of(2022, 1, 1),
         "last_order_date", day.minusDays(recency), "nps_last", 3);
+    // P never ordered: no k-means features, so no cluster, but a segments row under its own id.
+    rows.add("P", "nps_last", 8);
     return rows.dataset();
   }
 

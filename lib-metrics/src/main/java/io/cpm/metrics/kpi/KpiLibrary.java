@@ -393,8 +393,7 @@ public final class KpiLibrary {
     }
 
     private Dataset<Row> withCustomer(Dataset<Row> rows) {
-      return rows.join(customers, rows.col("customer_id").equalTo(customers.col("customer_id")), "left")
-          .drop(customers.col("customer_id"));
+      return rows.join(customers, new String[] {"customer_id"}, "left");
     }
 
     private static Column inPeriod(Column date) {
