@@ -64,6 +64,38 @@ final class ChurnModels {
     return latest.isEmpty() || ChronoUnit.DAYS.between(latest.get().trainedOn(), runDate) > maxAgeDays;
   }
 
+  /**
+   * The training rows of all snapshots, cached with a leaf plan. Each snapshot (features as of the date joined
+   * with its label) is computed and cached on its own: one plan over all snapshots is several times larger, and
+   * Spark's planning of it costs more than the work. The union is then cut to one partition per core, since each
+   * of the fits' many iterations is a Spark job whose cost grows with the number of tasks, not rows.
+   */
+  private static Detached trainingSet(PipelineContext context, ScoringSettings.Churn settings,
+      List<String> excludedStatuses, FeatureSource features, SilverTables silver, List<LocalDate> snapshots,
+      List<Column> columns) {
+    long start = System.nanoTime();
+    LocalDate runDate = context.runDate();
+    Dataset<Row> orders = Transactions.orders(silver, runDate, excludedStatuses);
+    List<Detached> parts = new ArrayList<>();
+    try {
+      Dataset<Row> union = null;
+      for (LocalDate snapshot : snapshots) {
+        Detached part = Detached.of(ChurnTrainingSet.build(
+            date -> selectFeatures(features.featuresAsOf(context, date), columns, date), orders, silver.contracts(),
+            settings.label(), List.of(snapshot), runDate));
+        parts.add(part);
+        union = union == null ? part.data() : union.unionByName(part.data());
+      }
+      Detached training = Detached.of(union.coalesce(context.spark().sparkContext().defaultParallelism()));
+      context.progress().step("score", String.format(java.util.Locale.ROOT,
+          "churn training set: %,d rows from %d snapshots (%s..%s) in %.1f s", training.rows(), snapshots.size(),
+          snapshots.get(0), snapshots.get(snapshots.size() - 1), (System.nanoTime() - start) / 1e9));
+      return training;
+    } finally {
+      parts.forEach(Detached::close);
+    }
+  }
+
   static ChurnModel load(Tables tables, Stored stored) {
     return ChurnModel.fromPipeline(PipelineModel.load(location(tables, stored.version())), "customer_id");
   }
@@ -79,37 +111,20 @@ final class ChurnModels {
     List<Column> columns = new ArrayList<>();
     columns.add(col("customer_id"));
     spec.features().forEach(name -> columns.add(col(name)));
-    long start = System.nanoTime();
-    // Each snapshot (features as of the date joined with its label) is computed and cached on its own: one
-    // plan over all snapshots is several times larger, and Spark's planning of it costs more than the work.
-    // The union is then cut to one partition per core, since each of the fits' many iterations is a Spark job
-    // whose cost grows with the number of tasks, not rows.
-    Dataset<Row> orders = Transactions.orders(silver, runDate, excludedStatuses);
-    List<Detached> parts = new ArrayList<>();
     ChurnTrainer.Result result;
     try {
-      Dataset<Row> union = null;
-      for (LocalDate snapshot : snapshots) {
-        Detached part = Detached.of(ChurnTrainingSet.build(
-            date -> selectFeatures(features.featuresAsOf(context, date), columns, date), orders, silver.contracts(),
-            settings.label(), List.of(snapshot), runDate));
-        parts.add(part);
-        union = union == null ? part.data() : union.unionByName(part.data());
+      ChurnTrainer.DetachedSplit parts;
+      try (Detached training = trainingSet(context, settings, excludedStatuses, features, silver, snapshots,
+          columns)) {
+        parts = ChurnTrainer.DetachedSplit.of(ChurnTrainer.splitById(training.data(), "customer_id",
+            settings.validationFraction(), settings.testFraction(), context.config().seed()));
       }
-      Detached training = Detached.of(union.coalesce(context.spark().sparkContext().defaultParallelism()));
-      parts.forEach(Detached::close);
-      parts.clear();
-      parts.add(training);
-      context.progress().step("score", String.format(java.util.Locale.ROOT,
-          "churn training set: %,d rows from %d snapshots (%s..%s) in %.1f s", training.rows(), snapshots.size(),
-          snapshots.get(0), snapshots.get(snapshots.size() - 1), (System.nanoTime() - start) / 1e9));
-      result = ChurnTrainer.train(ChurnTrainer.splitById(training.data(), "customer_id",
-          settings.validationFraction(), settings.testFraction(), context.config().seed()), spec,
-          settings.algorithms(), context.config().seed(), message -> context.progress().step("score", message));
+      try (parts) {
+        result = ChurnTrainer.train(parts, spec, settings.algorithms(), context.config().seed(),
+            message -> context.progress().step("score", message));
+      }
     } catch (IllegalArgumentException e) {
       throw CpmException.dataQuality("cannot train the churn model for run date " + runDate + ": " + e.getMessage());
-    } finally {
-      parts.forEach(Detached::close);
     }
     String version = version(runDate);
     try {

@@ -2,7 +2,6 @@ package io.cpm.jobs.sql;
 
 import io.cpm.jobs.storage.ColumnDocs;
 import io.cpm.jobs.storage.Tables;
-import java.util.List;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -14,19 +13,9 @@ import org.apache.spark.sql.types.StructField;
 public final class TableDocs {
   private TableDocs() {}
 
-  /** The tables that have descriptions. */
-  public static List<String> documentedTables() {
-    return ColumnDocs.documentedTables();
-  }
-
-  /** The description of a column, or {@code null}. */
-  public static String description(String table, String column) {
-    return ColumnDocs.description(table, column);
-  }
-
   /** Sets the documented comments of one table; returns how many columns were changed (0 if absent). */
   public static int apply(Tables tables, String table) {
-    if (!ColumnDocs.documentedTables().contains(table) || !tables.exists(table)) {
+    if (!ColumnDocs.isDocumented(table) || !tables.exists(table)) {
       return 0;
     }
     tables.register(table);

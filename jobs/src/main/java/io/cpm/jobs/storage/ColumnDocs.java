@@ -30,6 +30,11 @@ public final class ColumnDocs {
     return List.copyOf(DOCS.keySet());
   }
 
+  /** Whether the table has descriptions. */
+  public static boolean isDocumented(String table) {
+    return DOCS.containsKey(table);
+  }
+
   /** The description of a column, or {@code null}. */
   public static String description(String table, String column) {
     return DOCS.getOrDefault(table, Map.of()).get(column);

@@ -2,12 +2,9 @@ package io.cpm.jobs.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cpm.jobs.RepoFiles;
-import io.cpm.jobs.config.CpmConfig;
+import io.cpm.jobs.TestPipelines;
 import io.cpm.metrics.schema.Entity;
 import io.cpm.metrics.testing.TestSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -34,9 +31,8 @@ class PipelineSilverCacheTest {
   void stagesReadSilverFromTheCacheAndSeeWhatEarlierStagesWrote() throws Exception {
     SparkSession spark = TestSpark.session();
     Path warehouse = TestSpark.newDirectory("silver-cache");
-    CpmConfig config = CpmConfig.load(RepoFiles.path("conf/local.conf"),
-        List.of("paths.warehouse=" + warehouse, "catalog.database=silver_cache_test"));
-    PipelineContext context = new PipelineContext(spark, config, RUN_DATE, new PrintWriter(new StringWriter()));
+    PipelineContext context = TestPipelines.quietContext(spark,
+        TestPipelines.localConfig(warehouse, "silver_cache_test"), RUN_DATE);
     context.tables().overwrite(orders(spark, "O1", "O2"), Entity.ORDERS.table());
 
     List<Long> seen = new ArrayList<>();

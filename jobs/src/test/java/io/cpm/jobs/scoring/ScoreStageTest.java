@@ -9,15 +9,13 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cpm.jobs.RepoFiles;
+import io.cpm.jobs.TestPipelines;
 import io.cpm.jobs.config.CpmConfig;
 import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.pipeline.StageResult;
 import io.cpm.jobs.storage.Silver;
 import io.cpm.metrics.schema.Entity;
 import io.cpm.metrics.testing.TestSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +47,9 @@ class ScoreStageTest {
   void scoresEveryCustomerAndRecordsModels() throws Exception {
     SparkSession spark = TestSpark.session();
     Path warehouse = TestSpark.newDirectory("score-stage");
-    CpmConfig config = CpmConfig.load(RepoFiles.path("conf/local.conf"), List.of(
-        "paths.warehouse=" + warehouse, "catalog.database=score_test", "scoring.churn.model=logistic",
+    CpmConfig config = TestPipelines.localConfig(warehouse, "score_test", "scoring.churn.model=logistic",
         "scoring.churn.snapshot-count=3", "scoring.churn.numeric-features=[recency_days, order_count_12m, revenue_12m,"
-            + " orders_90d, tickets_12m]", "scoring.churn.categorical-features=[region]"));
+            + " orders_90d, tickets_12m]", "scoring.churn.categorical-features=[region]");
     writeSilver(spark, config, 300);
     List<LocalDate> asked = new ArrayList<>();
     FeatureSource features = (context, asOf) -> {
@@ -118,7 +115,7 @@ class ScoreStageTest {
   }
 
   private static PipelineContext context(SparkSession spark, CpmConfig config, LocalDate date) {
-    return new PipelineContext(spark, config, date, new PrintWriter(new StringWriter()));
+    return TestPipelines.quietContext(spark, config, date);
   }
 
   /** A stand-in for CustomerFeatures.compute: only orders dated on or before asOf count. */

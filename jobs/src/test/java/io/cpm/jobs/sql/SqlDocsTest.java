@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cpm.jobs.CliRunner;
 import io.cpm.jobs.OutputsWarehouse;
 import io.cpm.jobs.RepoFiles;
+import io.cpm.jobs.storage.ColumnDocs;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.testing.TestSpark;
 import java.io.IOException;
@@ -64,7 +65,7 @@ class SqlDocsTest {
     List<Row> described = tables.spark().sql("DESCRIBE TABLE " + tables.qualifiedName("customer_scores"))
         .collectAsList();
     Row churn = described.stream().filter(r -> "churn_probability".equals(r.getString(0))).findFirst().orElseThrow();
-    assertThat(churn.getString(2)).isEqualTo(TableDocs.description("customer_scores", "churn_probability"));
+    assertThat(churn.getString(2)).isEqualTo(ColumnDocs.description("customer_scores", "churn_probability"));
     // Applying again changes nothing (no extra Delta commits).
     assertThat(TableDocs.apply(tables, "customer_scores")).isZero();
   }

@@ -38,6 +38,37 @@ public final class ChurnTrainer {
   /** Three disjoint parts of a dataset. */
   public record Split(Dataset<Row> fit, Dataset<Row> validation, Dataset<Row> test) {}
 
+  /**
+   * The three parts of a split, each materialised once and cached with a leaf plan (see {@link Detached});
+   * closing drops the cached rows. Detaching lets the caller drop the data the split was taken from before the
+   * fits, so the rows are held once, not twice.
+   */
+  public record DetachedSplit(Detached fit, Detached validation, Detached test) implements AutoCloseable {
+    /** Materialises the three parts (dropping any already cached if a later one fails). */
+    public static DetachedSplit of(Split split) {
+      Detached fit = Detached.of(split.fit());
+      try {
+        Detached validation = Detached.of(split.validation());
+        try {
+          return new DetachedSplit(fit, validation, Detached.of(split.test()));
+        } catch (RuntimeException e) {
+          validation.close();
+          throw e;
+        }
+      } catch (RuntimeException e) {
+        fit.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      fit.close();
+      validation.close();
+      test.close();
+    }
+  }
+
   public static Result train(Split split, ChurnFeatureSpec spec, Set<ChurnAlgorithm> algorithms, long seed) {
     return train(split, spec, algorithms, seed, message -> { });
   }
@@ -45,40 +76,43 @@ public final class ChurnTrainer {
   /** As {@link #train(Split, ChurnFeatureSpec, Set, long)}, reporting each fit and evaluation to {@code progress}. */
   public static Result train(Split split, ChurnFeatureSpec spec, Set<ChurnAlgorithm> algorithms, long seed,
       java.util.function.Consumer<String> progress) {
+    try (DetachedSplit parts = DetachedSplit.of(split)) {
+      return train(parts, spec, algorithms, seed, progress);
+    }
+  }
+
+  /** As {@link #train(Split, ChurnFeatureSpec, Set, long, java.util.function.Consumer)} on already detached parts. */
+  public static Result train(DetachedSplit parts, ChurnFeatureSpec spec, Set<ChurnAlgorithm> algorithms, long seed,
+      java.util.function.Consumer<String> progress) {
     if (algorithms.isEmpty()) {
       throw new IllegalArgumentException("Invalid churn training: no algorithm");
     }
-    // Each part is materialised once and handed to MLlib with a leaf plan (see Detached).
-    try (Detached fitPart = Detached.of(split.fit());
-        Detached validationPart = Detached.of(split.validation());
-        Detached testPart = Detached.of(split.test())) {
-      Dataset<Row> fit = fitPart.data();
-      Dataset<Row> validation = validationPart.data();
-      Dataset<Row> test = testPart.data();
-      requireBothClasses(fit, "fit");
-      Map<ChurnAlgorithm, Double> scores = new LinkedHashMap<>();
-      ChurnModel best = null;
-      double bestScore = Double.NEGATIVE_INFINITY;
-      for (ChurnAlgorithm algorithm : algorithms) {
-        long start = System.nanoTime();
-        ChurnModel model = ChurnModel.fit(fit, spec, algorithm, seed);
-        double auc = algorithms.size() == 1 ? Double.NaN
-            : ChurnEvaluation.rocAuc(model.predict(validation));
-        scores.put(algorithm, auc);
-        progress.accept(String.format(java.util.Locale.ROOT, "churn %s fitted in %.1f s%s", algorithm.label(),
-            (System.nanoTime() - start) / 1e9, Double.isNaN(auc) ? "" : String.format(java.util.Locale.ROOT,
-                ", validation ROC-AUC %.3f", auc)));
-        if (best == null || auc > bestScore) {
-          best = model;
-          bestScore = auc;
-        }
-      }
+    Dataset<Row> fit = parts.fit().data();
+    Dataset<Row> validation = parts.validation().data();
+    Dataset<Row> test = parts.test().data();
+    requireBothClasses(fit, "fit");
+    Map<ChurnAlgorithm, Double> scores = new LinkedHashMap<>();
+    ChurnModel best = null;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    for (ChurnAlgorithm algorithm : algorithms) {
       long start = System.nanoTime();
-      ChurnEvaluation evaluation = ChurnEvaluation.evaluate(best.predict(test));
-      progress.accept(String.format(java.util.Locale.ROOT, "churn %s chosen, test ROC-AUC %.3f (evaluated in %.1f s)",
-          best.algorithm().label(), evaluation.rocAuc(), (System.nanoTime() - start) / 1e9));
-      return new Result(best, scores, evaluation, fitPart.rows(), validationPart.rows(), evaluation.rows());
+      ChurnModel model = ChurnModel.fit(fit, spec, algorithm, seed);
+      double auc = algorithms.size() == 1 ? Double.NaN
+          : ChurnEvaluation.rocAuc(model.predict(validation));
+      scores.put(algorithm, auc);
+      progress.accept(String.format(java.util.Locale.ROOT, "churn %s fitted in %.1f s%s", algorithm.label(),
+          (System.nanoTime() - start) / 1e9, Double.isNaN(auc) ? "" : String.format(java.util.Locale.ROOT,
+              ", validation ROC-AUC %.3f", auc)));
+      if (best == null || auc > bestScore) {
+        best = model;
+        bestScore = auc;
+      }
     }
+    long start = System.nanoTime();
+    ChurnEvaluation evaluation = ChurnEvaluation.evaluate(best.predict(test));
+    progress.accept(String.format(java.util.Locale.ROOT, "churn %s chosen, test ROC-AUC %.3f (evaluated in %.1f s)",
+        best.algorithm().label(), evaluation.rocAuc(), (System.nanoTime() - start) / 1e9));
+    return new Result(best, scores, evaluation, parts.fit().rows(), parts.validation().rows(), evaluation.rows());
   }
 
   private static void requireBothClasses(Dataset<Row> data, String part) {
