@@ -110,6 +110,25 @@ class SampleNightlyGoldenIT {
         .isEqualTo(planted);
   }
 
+  /** Each night's per-customer outputs hold exactly the featured customers, once each, under their own ids. */
+  @Test
+  void perCustomerTablesHoldEveryFeaturedCustomerOnceUnderItsId() {
+    for (LocalDate date : DATES) {
+      Dataset<Row> featured = table("customer_features").where(col("run_date").equalTo(Date.valueOf(date)))
+          .select("customer_id");
+      for (String name : List.of("customer_segments", "customer_scores")) {
+        Dataset<Row> ids = table(name).where(col("run_date").equalTo(Date.valueOf(date))).select("customer_id");
+        String what = name + " on " + date;
+        assertThat(ids.where(col("customer_id").isNull()).count()).as(what + ": rows without a customer id").isZero();
+        assertThat(ids.distinct().count()).as(what + ": distinct ids = rows").isEqualTo(ids.count());
+        assertThat(ids.except(featured).count() + featured.except(ids).count())
+            .as(what + ": ids not matching customer_features").isZero();
+      }
+    }
+    assertThat(table("lifecycle_history").where(col("customer_id").isNull()).count())
+        .as("lifecycle_history rows without a customer id").isZero();
+  }
+
   @Test
   void clusterIdsAreStableFromNightToNight() {
     for (int i = 1; i < DATES.size(); i++) {
