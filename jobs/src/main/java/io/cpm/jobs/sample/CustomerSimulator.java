@@ -34,7 +34,8 @@ final class CustomerSimulator {
   /** The planted truth about one customer plus what was actually generated up to the end date. */
   record Truth(String customerId, LatentType type, LocalDate churnDate, LocalDate warningStart,
       LocalDate declineStart, Integer seasonalPeakMonth, LocalDate createdAt, LocalDate firstOrderDate,
-      LocalDate lastOrderDate, int orderCount, Amount revenueEur, double ordersPerYear, Amount meanOrderValueEur,
+      LocalDate lastOrderDate, int orderCount, Amount revenueEur, int returnCount, Amount returnedEur,
+      double ordersPerYear, Amount meanOrderValueEur,
       boolean priceSensitive, NpsGroup npsGroup, String currency, String region, String size, String ownerId) {}
 
   /** A rate multiplier over time, by epoch day. */
@@ -78,6 +79,8 @@ final class CustomerSimulator {
   private NpsGroup finalGroup;
   private int orderCount;
   private long revenueEurCents;
+  private int returnCount;
+  private long returnedEurCents;
   private LocalDate lastOrder;
   private LocalDate firstActualOrder;
 
@@ -111,6 +114,8 @@ final class CustomerSimulator {
     planNpsGroups();
     orderCount = 0;
     revenueEurCents = 0;
+    returnCount = 0;
+    returnedEurCents = 0;
     lastOrder = null;
     firstActualOrder = null;
 
@@ -131,7 +136,8 @@ final class CustomerSimulator {
 
     return new Truth(customerId, type, churnDate, warningStart, declineStart,
         type == SEASONAL ? peakMonth : null, created, firstActualOrder, lastOrder, orderCount,
-        new Amount(revenueEurCents), ordersPerYear, Amount.ofUnits(meanOrderValueEur), priceSensitive,
+        new Amount(revenueEurCents), returnCount, new Amount(returnedEurCents), ordersPerYear,
+        Amount.ofUnits(meanOrderValueEur), priceSensitive,
         type.buys() ? finalGroup : null, currency, region.name(), Catalog.SIZES.get(sizeIndex), ownerId);
   }
 
@@ -456,6 +462,8 @@ final class CustomerSimulator {
     String orderId = ids.order();
     long listCents = Math.round(product.listPriceEurCents() / rateToEur);
     out.emit(Entity.ORDERS, date, new Object[] {orderId, customerId, date, "return", currency});
+    returnCount++;
+    returnedEurCents += Math.round(unitCents * quantity * rateToEur);
     out.emit(Entity.ORDER_LINES, date, new Object[] {orderId, 1, date, product.id(), product.line(), -quantity,
         new Amount(unitCents), new Amount(listCents), new Amount(Math.round(listCents * product.costShare()))});
   }

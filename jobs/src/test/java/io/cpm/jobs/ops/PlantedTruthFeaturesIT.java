@@ -1,0 +1,173 @@
+package io.cpm.jobs.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cpm.jobs.CliRunner;
+import io.cpm.jobs.RepoFiles;
+import io.cpm.metrics.testing.TestSpark;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The main value, behavior and lifecycle features against the generator's planted truth at 10,000 customers:
+ * {@code cpm generate-sample} writes 540 days of exports plus {@code customers.csv} with what it generated per
+ * customer (orders, their EUR value, returns, first and last order date, price sensitivity, NPS group); then
+ * {@code cpm ingest} and {@code cpm features} run as of the generator's end date, and every customer's features
+ * must reproduce the truth.
+ */
+class PlantedTruthFeaturesIT {
+  private static final int CUSTOMERS = 10_000;
+  private static final LocalDate RUN_DATE = LocalDate.of(2025, 3, 31);
+  private static final String DATABASE = "planted_truth_it";
+  private static final SparkSession SPARK = TestSpark.session();
+  private static final Map<String, CSVRecord> TRUTH = new HashMap<>();
+  private static final Map<String, Row> FEATURES = new HashMap<>();
+
+  @BeforeAll
+  static void generateIngestAndComputeFeatures() throws IOException {
+    Path root = TestSpark.newDirectory("planted-truth");
+    Path landing = root.resolve("landing");
+    Path truth = root.resolve("truth");
+    Path warehouse = root.resolve("warehouse");
+    run("generate-sample", "--customers", String.valueOf(CUSTOMERS), "--start", RUN_DATE.toString(),
+        "--end", RUN_DATE.toString(), "--history-from", RUN_DATE.minusDays(540).toString(),
+        "--seed", "20251", "--out", landing.toString(), "--truth", truth.toString());
+    for (String command : List.of("ingest", "features")) {
+      run(command, "--run-date", RUN_DATE.toString(), "--config", RepoFiles.path("conf/local.conf").toString(),
+          "--set", "paths.landing=" + landing, "--set", "paths.warehouse=" + warehouse,
+          "--set", "catalog.database=" + DATABASE);
+    }
+    try (Reader in = Files.newBufferedReader(truth.resolve("customers.csv"));
+         CSVParser csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build().parse(in)) {
+      csv.forEach(r -> TRUTH.put(r.get("customer_id"), r));
+    }
+    SPARK.sql("SELECT customer_id, order_count_lifetime, revenue_lifetime, first_order_date, last_order_date,"
+            + " days_since_last_order, avg_order_value, is_repeat_buyer, price_sensitivity, nps_last"
+            + " FROM " + DATABASE + ".customer_features WHERE run_date = DATE'" + RUN_DATE + "'")
+        .collectAsList().forEach(r -> FEATURES.put(r.getString(0), r));
+  }
+
+  private static void run(String... args) {
+    CliRunner.Result result = CliRunner.run(args);
+    assertThat(result.exitCode()).as(String.join(" ", args) + "\n" + result.err()).isZero();
+  }
+
+  @Test
+  void everyPlantedCustomerHasOneFeatureRow() {
+    assertThat(TRUTH).hasSize(CUSTOMERS);
+    assertThat(FEATURES.keySet()).isEqualTo(TRUTH.keySet());
+  }
+
+  @Test
+  void orderCountsDatesAndRepeatBuyingMatchTheTruthExactly() {
+    List<String> mismatches = new ArrayList<>();
+    int buyers = 0;
+    for (CSVRecord t : TRUTH.values()) {
+      Row f = FEATURES.get(t.get("customer_id"));
+      long orders = Long.parseLong(t.get("order_count"));
+      String expected = orders + " " + t.get("first_order_date") + " " + t.get("last_order_date") + " "
+          + (orders == 0 ? "" : String.valueOf(RUN_DATE.toEpochDay()
+              - LocalDate.parse(t.get("last_order_date")).toEpochDay())) + " " + (orders >= 2);
+      String actual = text(f.get(1)) + " " + text(f.get(3)) + " " + text(f.get(4)) + " " + text(f.get(5)) + " "
+          + text(f.get(7));
+      if (!expected.equals(actual)) {
+        mismatches.add(t.get("customer_id") + " (" + t.get("latent_type") + "): truth " + expected + " / features "
+            + actual);
+      }
+      buyers += orders > 0 ? 1 : 0;
+    }
+    assertThat(buyers).as("customers who bought").isGreaterThan(CUSTOMERS / 2);
+    assertThat(mismatches).as("order_count_lifetime first_order_date last_order_date days_since_last_order"
+        + " is_repeat_buyer vs planted truth").isEmpty();
+  }
+
+  /** Revenue nets returns: EUR value of the orders minus the value returned, to the cent per order. */
+  @Test
+  void lifetimeRevenueAndOrderValueMatchTheTruthNetOfReturns() {
+    List<String> mismatches = new ArrayList<>();
+    for (CSVRecord t : TRUTH.values()) {
+      Row f = FEATURES.get(t.get("customer_id"));
+      long orders = Long.parseLong(t.get("order_count"));
+      double expected = Double.parseDouble(t.get("revenue_eur")) - Double.parseDouble(t.get("returned_eur"));
+      double tolerance = 0.01 * (orders + Long.parseLong(t.get("return_count")) + 1);
+      double revenue = f.isNullAt(2) ? 0.0 : f.getDouble(2);
+      boolean valueOk = orders == 0 ? f.isNullAt(6) : Math.abs(f.getDouble(6) - expected / orders) <= tolerance;
+      if (Math.abs(revenue - expected) > tolerance || !valueOk) {
+        mismatches.add(t.get("customer_id") + ": truth revenue " + expected + " over " + orders + " orders / features "
+            + f.get(2) + ", avg_order_value " + f.get(6));
+      }
+    }
+    assertThat(mismatches).as("revenue_lifetime and avg_order_value vs planted truth").isEmpty();
+  }
+
+  /** Planted price-sensitive customers get 12–35 % discounts, others 0–10 %: the feature must rank them apart. */
+  @Test
+  void priceSensitivitySeparatesThePlantedPriceSensitiveCustomers() {
+    List<Double> sensitive = new ArrayList<>();
+    List<Double> others = new ArrayList<>();
+    for (CSVRecord t : TRUTH.values()) {
+      Row f = FEATURES.get(t.get("customer_id"));
+      if (!f.isNullAt(8)) {
+        (Boolean.parseBoolean(t.get("price_sensitive")) ? sensitive : others).add(f.getDouble(8));
+      }
+    }
+    assertThat(sensitive).as("price-sensitive buyers").hasSizeGreaterThan(100);
+    assertThat(rocAuc(sensitive, others)).as("ROC-AUC of price_sensitivity for planted price sensitivity")
+        .isGreaterThanOrEqualTo(0.99);
+  }
+
+  /**
+   * The latest NPS answer falls in the band of the customer's planted group (promoter 9–10, passive 7–8, detractor
+   * 0–6). Churners and decliners switch group when their warning or decline phase starts, and the truth holds only
+   * the group at the end, so they are left out: an answer given before the switch is from the earlier group.
+   */
+  @Test
+  void latestNpsAnswerMatchesThePlantedGroup() {
+    int answered = 0;
+    List<String> mismatches = new ArrayList<>();
+    for (CSVRecord t : TRUTH.values()) {
+      Row f = FEATURES.get(t.get("customer_id"));
+      boolean switchesGroup = List.of("churner", "declining").contains(t.get("latent_type"));
+      if (f.isNullAt(9) || t.get("nps_group").isEmpty() || switchesGroup) {
+        continue;
+      }
+      answered++;
+      int score = ((Number) f.get(9)).intValue();
+      String group = score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
+      if (!group.equals(t.get("nps_group"))) {
+        mismatches.add(t.get("customer_id") + " (" + t.get("latent_type") + "): planted " + t.get("nps_group")
+            + ", nps_last " + score);
+      }
+    }
+    assertThat(answered).as("customers of a constant NPS group with an answer").isGreaterThan(CUSTOMERS / 3);
+    assertThat(mismatches).as("nps_last outside the planted group's band").isEmpty();
+  }
+
+  private static double rocAuc(List<Double> positives, List<Double> negatives) {
+    double pairs = 0;
+    for (double p : positives) {
+      for (double n : negatives) {
+        pairs += p > n ? 1 : p == n ? 0.5 : 0;
+      }
+    }
+    return pairs / ((double) positives.size() * negatives.size());
+  }
+
+  private static String text(Object value) {
+    return value == null ? "" : value.toString();
+  }
+}
