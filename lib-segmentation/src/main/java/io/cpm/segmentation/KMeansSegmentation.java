@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.stddev_pop;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -15,27 +16,39 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.apache.spark.ml.clustering.KMeans;
-import org.apache.spark.ml.clustering.KMeansModel;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.mllib.clustering.KMeans;
+import org.apache.spark.mllib.clustering.KMeansModel;
+import org.apache.spark.mllib.linalg.Vectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
  * k-means segmentation with k chosen by silhouette and ids that stay stable from run to run.
  *
  * <p>Each feature x is log-scaled if configured ({@code log1p(max(x, 0))}) and z-standardized over the clustered
- * customers (those with no null feature). For every k in the range MLlib {@link KMeans} (k-means||, seeded) is
- * fitted and scored by the mean silhouette (MLlib {@link ClusteringEvaluator}, squared Euclidean); the best
- * silhouette wins. The chosen centroids are matched to the previous run's centroids (mapped into this run's
- * standardized space) by a minimum-total-distance assignment ({@link OptimalAssignment}); a matched cluster within
- * {@code maxMatchDistance} keeps its id, others get fresh ids in profile order (descending by the features in
- * order). The label names each feature whose centroid |z| ≥ labelThreshold with its low or high word.
+ * customers (those with no null feature). For every k in the range MLlib {@link KMeans} (Lloyd's algorithm,
+ * seeded) is fitted and scored by the mean silhouette (MLlib {@link ClusteringEvaluator}, squared Euclidean); the
+ * best silhouette wins (ties: the smaller k). The previous run's centroids are mapped into this run's standardized
+ * space. When they are there, the k equal to their number is <em>warm-started</em> from them instead of from
+ * k-means|| (the RDD API, because the DataFrame {@code KMeans} takes no initial model): customer features move a
+ * little every night, and on data without a sharp split k-means|| from the same seed can land in another, almost
+ * equally good local optimum and reshuffle customers between clusters whose profiles hardly changed; Lloyd's
+ * algorithm from yesterday's centroids settles in the nearest optimum instead. The warm-started k gets no
+ * preference in the silhouette comparison, so k still changes when another k separates the customers better.
+ * The chosen centroids are matched to the previous ones by a minimum-total-distance assignment
+ * ({@link OptimalAssignment}); a matched cluster within {@code maxMatchDistance} keeps its id, others get fresh
+ * ids in profile order (descending by the features in order). The label names each feature whose centroid
+ * |z| ≥ labelThreshold with its low or high word.
  */
 public final class KMeansSegmentation {
   public static final String CLUSTER_ID = "cluster_id";
@@ -95,47 +108,51 @@ public final class KMeansSegmentation {
       throw new IllegalArgumentException("Too few customers to cluster: " + count + " for k >= " + params.kMin());
     }
 
+    Map<Integer, double[]> previousZ = previousInCurrentSpace(previous, features, means, deviations);
+    JavaRDD<org.apache.spark.mllib.linalg.Vector> points = prepared.select(FEATURES).javaRDD()
+        .map(row -> Vectors.fromML(row.<Vector>getAs(0)))
+        .cache();
     ClusteringEvaluator evaluator = new ClusteringEvaluator().setFeaturesCol(FEATURES).setPredictionCol(PREDICTION);
     List<ModelRun> runs = new ArrayList<>();
-    KMeansModel bestModel = null;
-    double bestSilhouette = Double.NEGATIVE_INFINITY;
+    Fitted best = null;
     for (int k = params.kMin(); k <= kMax; k++) {
-      KMeansModel model = new KMeans().setK(k).setSeed(params.seed()).setMaxIter(params.maxIterations())
-          .setFeaturesCol(FEATURES).setPredictionCol(PREDICTION).fit(prepared);
-      double silhouette = model.clusterCenters().length < 2 ? Double.NaN
-          : evaluator.evaluate(model.transform(prepared));
-      List<Long> sizes = Arrays.stream(model.summary().clusterSizes()).boxed().toList();
-      runs.add(new ModelRun(k, silhouette, model.summary().trainingCost(), false, sizes));
-      if (silhouette > bestSilhouette) {
-        bestSilhouette = silhouette;
-        bestModel = model;
+      KMeans kmeans = new KMeans().setK(k).setSeed(params.seed()).setMaxIterations(params.maxIterations());
+      if (k == previousZ.size()) { // the previous k: start where yesterday's clusters were (see class doc)
+        kmeans.setInitialModel(new KMeansModel(previousZ.values().stream().map(Vectors::dense)
+            .toArray(org.apache.spark.mllib.linalg.Vector[]::new)));
+      }
+      Fitted fitted = score(kmeans.run(points.rdd()), k, prepared, evaluator);
+      runs.add(fitted.run());
+      if (fitted.run().silhouette() > (best == null ? Double.NEGATIVE_INFINITY : best.run().silhouette())) {
+        best = fitted;
       }
     }
-    if (bestModel == null) {
+    points.unpersist(false);
+    if (best == null) {
       throw new IllegalArgumentException("k-means found fewer than 2 distinct clusters for k in " + params.kMin()
           + "-" + kMax + " (features " + params.columns() + " hardly vary)");
     }
-    int chosenK = bestModel.getK();
+    int chosenK = best.run().k();
     List<ModelRun> marked = runs.stream()
         .map(r -> new ModelRun(r.k(), r.silhouette(), r.cost(), r.k() == chosenK, r.clusterSizes()))
         .toList();
 
-    Vector[] centers = bestModel.clusterCenters();
+    org.apache.spark.mllib.linalg.Vector[] centers = best.model().clusterCenters();
     double[][] z = new double[centers.length][];
     for (int c = 0; c < centers.length; c++) {
       z[c] = centers[c].toArray();
     }
-    int[] ids = stableIds(z, features, means, deviations, previous, nextFreshId, params.maxMatchDistance());
+    int[] ids = stableIds(z, previousZ, nextFreshId, params.maxMatchDistance());
     String[] labels = new String[centers.length];
     for (int c = 0; c < centers.length; c++) {
       labels[c] = label(z[c], features, params.labelThreshold());
     }
-    long[] sizes = bestModel.summary().clusterSizes();
+    List<Long> sizes = best.run().clusterSizes();
     List<Centroid> centroids = new ArrayList<>();
     for (int c = 0; c < centers.length; c++) {
       for (int f = 0; f < features.size(); f++) {
         ClusterFeature feature = features.get(f);
-        centroids.add(new Centroid(ids[c], labels[c], sizes[c], feature.column(),
+        centroids.add(new Centroid(ids[c], labels[c], sizes.get(c), feature.column(),
             feature.untransform(z[c][f] * deviations[f] + means[f]), z[c][f], means[f], deviations[f],
             feature.logScaled()));
       }
@@ -148,7 +165,7 @@ public final class KMeansSegmentation {
       id = when(col(PREDICTION).equalTo(c), lit(ids[c])).otherwise(id);
       label = when(col(PREDICTION).equalTo(c), lit(labels[c])).otherwise(label);
     }
-    Dataset<Row> assignments = bestModel.transform(prepared)
+    Dataset<Row> assignments = predict(prepared, best.model())
         .select(col("customer_id"), id.as(CLUSTER_ID), label.as(CLUSTER_LABEL));
     return new KMeansResult(chosenK, count, marked, centroids, assignments);
   }
@@ -170,11 +187,9 @@ public final class KMeansSegmentation {
    * Ids for the current standardized centroids: previous ids where the optimal assignment matches a previous
    * centroid within {@code maxDistance}; fresh ids from {@code nextFreshId} otherwise, in profile order.
    */
-  static int[] stableIds(double[][] z, List<ClusterFeature> features, double[] means, double[] deviations,
-      List<Centroid> previous, int nextFreshId, double maxDistance) {
+  static int[] stableIds(double[][] z, Map<Integer, double[]> previousZ, int nextFreshId, double maxDistance) {
     int[] ids = new int[z.length];
     Arrays.fill(ids, -1);
-    Map<Integer, double[]> previousZ = previousInCurrentSpace(previous, features, means, deviations);
     if (!previousZ.isEmpty()) {
       List<Integer> previousIds = new ArrayList<>(previousZ.keySet());
       double[][] cost = new double[z.length][previousIds.size()];
@@ -212,10 +227,35 @@ public final class KMeansSegmentation {
     return ids;
   }
 
-  /** Previous centroids (original units) mapped into this run's standardized space; empty if features differ. */
+  /** A fitted model and its record for segment_model_runs (not yet marked chosen). */
+  private record Fitted(KMeansModel model, ModelRun run) {}
+
+  /** Mean silhouette (NaN below 2 centroids), training cost and cluster sizes (by model index) of one model. */
+  private static Fitted score(KMeansModel model, int k, Dataset<Row> prepared, ClusteringEvaluator evaluator) {
+    Dataset<Row> predicted = predict(prepared, model);
+    double silhouette = model.k() < 2 ? Double.NaN : evaluator.evaluate(predicted);
+    long[] sizes = new long[k];
+    for (Row row : predicted.groupBy(PREDICTION).count().collectAsList()) {
+      sizes[row.getInt(0)] = row.getLong(1);
+    }
+    return new Fitted(model, new ModelRun(k, silhouette, model.trainingCost(), false,
+        Arrays.stream(sizes).boxed().toList()));
+  }
+
+  /** {@code prepared} with the index of each customer's nearest centroid of {@code model} as {@code _prediction}. */
+  private static Dataset<Row> predict(Dataset<Row> prepared, KMeansModel model) {
+    UserDefinedFunction nearest = udf((UDF1<Vector, Integer>) point -> model.predict(Vectors.fromML(point)),
+        DataTypes.IntegerType);
+    return prepared.withColumn(PREDICTION, nearest.apply(col(FEATURES)));
+  }
+
+  /**
+   * Previous centroids (original units) mapped into this run's standardized space, by cluster id; empty if the
+   * features differ.
+   */
   private static Map<Integer, double[]> previousInCurrentSpace(List<Centroid> previous, List<ClusterFeature> features,
       double[] means, double[] deviations) {
-    Map<Integer, Map<String, Double>> byCluster = new LinkedHashMap<>();
+    Map<Integer, Map<String, Double>> byCluster = new TreeMap<>();
     for (Centroid centroid : previous) {
       byCluster.computeIfAbsent(centroid.clusterId(), k -> new HashMap<>()).put(centroid.feature(), centroid.value());
     }

@@ -11,9 +11,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +97,51 @@ class KMeansSegmentationTest {
     // Without the previous centroids a cluster that moved far gets a fresh id
     KMeansResult unmatched = KMeansSegmentation.fit(population, Defaults.kmeans(5, 5, 42), List.of(), 100);
     assertThat(Set.copyOf(ids(unmatched).values())).containsExactlyInAnyOrder(100, 101, 102, 103, 104);
+  }
+
+  /**
+   * An isotropic blob has no preferred split: every rotation of the k = 3 partition is (nearly) as good, so which
+   * one k-means|| finds is an accident of its initialization. Warm-started from the previous centroids, a refit on
+   * slightly moved customers keeps the previous partition; started by k-means|| (same seed) it finds a rotated one.
+   */
+  @Test
+  void warmStartKeepsIdsAndAssignmentsWhereTheInitializationWouldDecide() {
+    KMeansParameters params = new KMeansParameters(List.of(new ClusterFeature("x", false, "low x", "high x"),
+        new ClusterFeature("y", false, "low y", "high y")), 3, 3, 30, 42, 0.5, 1.0);
+    Random random = new Random(3);
+    List<Row> day1 = new ArrayList<>();
+    List<Row> day2 = new ArrayList<>();
+    for (int i = 0; i < 1500; i++) {
+      double x = random.nextGaussian();
+      double y = random.nextGaussian();
+      day1.add(RowFactory.create("c" + i, x, y));
+      day2.add(RowFactory.create("c" + i, x + 0.03 * random.nextGaussian(), y + 0.03 * random.nextGaussian()));
+    }
+    StructType schema = new StructType().add("customer_id", DataTypes.StringType)
+        .add("x", DataTypes.DoubleType).add("y", DataTypes.DoubleType);
+    KMeansResult before = KMeansSegmentation.fit(TestSpark.session().createDataFrame(day1, schema), params,
+        List.of(), 1);
+    Dataset<Row> moved = TestSpark.session().createDataFrame(day2, schema);
+
+    KMeansResult warm = KMeansSegmentation.fit(moved, params, before.centroids(), 4);
+    KMeansResult cold = KMeansSegmentation.fit(moved, params, List.of(), 4);
+
+    Map<String, Integer> first = ids(before);
+    Map<String, Integer> refit = ids(warm);
+    long kept = first.keySet().stream().filter(c -> first.get(c).equals(refit.get(c))).count();
+    assertThat(Set.copyOf(refit.values())).isEqualTo(Set.of(1, 2, 3));
+    assertThat(kept).isGreaterThanOrEqualTo(1455);
+    assertThat(warm.runs()).singleElement().satisfies(run -> {
+      assertThat(run.chosen()).isTrue();
+      assertThat(run.silhouette()).isBetween(0.3, 1.0);
+      assertThat(run.cost()).isPositive();
+      assertThat(run.clusterSizes().stream().mapToLong(Long::longValue).sum()).isEqualTo(1500);
+    });
+    // Without previous centroids the same seed on the moved customers splits them differently
+    List<String> customers = List.copyOf(first.keySet());
+    Map<String, Integer> coldIds = ids(cold);
+    assertThat(AdjustedRandIndex.of(customers.stream().map(first::get).toList(),
+        customers.stream().map(coldIds::get).toList())).isLessThan(0.8);
   }
 
   @Test

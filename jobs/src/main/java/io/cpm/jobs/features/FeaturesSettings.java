@@ -28,6 +28,7 @@ public record FeaturesSettings(FeatureParameters parameters) {
           section.getInt("windows.trend-days"),
           section.getInt("windows.recent-days"),
           new HashSet<>(section.getStringList("excluded-order-statuses")),
+          new HashSet<>(section.getStringList("return-order-statuses")),
           section.getString("complaint-ticket-type")));
     } catch (ConfigException | IllegalArgumentException e) {
       throw CpmException.usage("invalid " + SECTION + " settings in " + config.origin() + ": " + e.getMessage());

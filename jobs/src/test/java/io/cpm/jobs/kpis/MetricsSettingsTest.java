@@ -39,8 +39,8 @@ class MetricsSettingsTest {
     CpmConfig config = load(
         "features.currency.base=USD", "features.currency.rates.EUR=1.09", "features.currency.rates.CHF=1.1",
         "features.windows.year-days=360", "features.windows.trend-days=60", "features.windows.recent-days=14",
-        "features.excluded-order-statuses=[void, cancelled]", "features.complaint-ticket-type=grievance",
-        "kpis.inactive-days=90", "kpis.lifetime-years=5", "kpis.funnel-stages=[lead, won]",
+        "features.excluded-order-statuses=[void, cancelled]", "features.return-order-statuses=[RMA]",
+        "features.complaint-ticket-type=grievance", "kpis.inactive-days=90", "kpis.lifetime-years=5", "kpis.funnel-stages=[lead, won]",
         "kpis.sales-activity-types=[call]", "kpis.targets.win_rate.min=20", "kpis.targets.nps.max=99",
         "kpis.change-thresholds.default=0.5", "kpis.change-thresholds.lost_reason_share=0.1");
     FeatureParameters features = FeaturesSettings.from(config).parameters();
@@ -48,6 +48,7 @@ class MetricsSettingsTest {
     assertThat(features.rates()).containsEntry("EUR", 1.09).containsEntry("CHF", 1.1).containsEntry("USD", 1.0);
     assertThat(List.of(features.yearDays(), features.trendDays(), features.recentDays())).containsExactly(360, 60, 14);
     assertThat(features.excludedOrderStatuses()).containsExactlyInAnyOrder("void", "cancelled");
+    assertThat(features.returnOrderStatuses()).containsExactly("rma");
     assertThat(features.complaintTicketType()).isEqualTo("grievance");
     KpisSettings kpis = KpisSettings.from(config);
     assertThat(kpis.parameters().features()).isEqualTo(features);
@@ -67,7 +68,8 @@ class MetricsSettingsTest {
     assertThat(leaves).containsExactlyInAnyOrder("features.currency.base", "features.currency.rates.USD",
         "features.currency.rates.GBP", "features.currency.rates.EUR", "features.currency.rates.CHF",
         "features.windows.year-days", "features.windows.trend-days", "features.windows.recent-days",
-        "features.excluded-order-statuses", "features.complaint-ticket-type", "kpis.inactive-days",
+        "features.excluded-order-statuses", "features.return-order-statuses", "features.complaint-ticket-type",
+        "kpis.inactive-days",
         "kpis.lifetime-years", "kpis.funnel-stages", "kpis.sales-activity-types", "kpis.targets.ltv_to_cac.min",
         "kpis.targets.nps.min", "kpis.targets.nps.max", "kpis.targets.first_response_hours.max",
         "kpis.targets.win_rate.min", "kpis.change-thresholds.default", "kpis.change-thresholds.lost_reason_share");

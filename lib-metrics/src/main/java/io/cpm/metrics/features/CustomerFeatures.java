@@ -119,13 +119,13 @@ public final class CustomerFeatures {
     }
 
     Dataset<Row> run() {
-      Dataset<Row> orders = orders();
+      Dataset<Row> orders = dated(OrderFacts.countedOrders(silver, params, asOfDate), col("order_date"));
       Dataset<Row> invoices = dated(silver.invoices(), col("issued_at"));
       currency.requireKnownCurrencies(List.of(orders, invoices));
       Dataset<Row> lines = lines(orders);
 
       List<Source> sources = List.of(
-          orderSource(orders), lineSource(lines), productLineSource(lines), invoiceSource(invoices),
+          orderSource(purchases(orders)), lineSource(lines), productLineSource(lines), invoiceSource(invoices),
           contractSource(), opportunitySource(), ticketSource(), ticketTopicSource(), activitySource(),
           npsSource(), leadSource());
 
@@ -171,13 +171,12 @@ public final class CustomerFeatures {
       return sum(when(condition, value).otherwise(lit(0.0)));
     }
 
-    private Dataset<Row> orders() {
-      // Gap to the customer's previous order day; same-day orders are one purchase occasion (gap null).
+    /** Counted orders that are purchases (not returns), with the gap to the customer's previous purchase day. */
+    private Dataset<Row> purchases(Dataset<Row> orders) {
+      // Same-day orders are one purchase occasion (gap null).
       Column gap = datediff(col("order_date"),
           lag(col("order_date"), 1).over(Window.partitionBy(CUSTOMER).orderBy(col("order_date"), col("order_id"))));
-      return OrderFacts.countedOrders(silver, params, asOfDate)
-          .withColumn(DAYS_AGO, datediff(asOf, col("order_date")))
-          .withColumn("gap_days", when(gap.gt(0), gap));
+      return OrderFacts.purchases(orders, params).withColumn("gap_days", when(gap.gt(0), gap));
     }
 
     /** Order lines of counted orders, priced in the base currency, with the product's median unit price. */

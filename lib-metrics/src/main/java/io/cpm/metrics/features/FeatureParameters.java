@@ -9,7 +9,9 @@ import java.util.TreeMap;
 /**
  * Settings of {@link CustomerFeatures}: the base currency and the rates that convert one unit of another
  * currency into it ({@code amount_base = amount * rate}), the look-back windows in days, the order statuses
- * that do not count as purchases and the ticket type that marks a complaint.
+ * that are ignored altogether (cancelled), the statuses of return orders (their negative lines reduce revenue
+ * but they are not purchases: no order count, order date or purchase gap) and the ticket type that marks a
+ * complaint.
  *
  * <p>Column names keep the default window lengths ({@code revenue_12m}, {@code activities_30d}, ...);
  * changing a window changes what those columns measure, which docs/features.md says.
@@ -21,6 +23,7 @@ public record FeatureParameters(
     int trendDays,
     int recentDays,
     Set<String> excludedOrderStatuses,
+    Set<String> returnOrderStatuses,
     String complaintTicketType) {
 
   public FeatureParameters {
@@ -42,13 +45,15 @@ public record FeatureParameters(
     checkPositive("recentDays", recentDays);
     excludedOrderStatuses = Set.copyOf(Objects.requireNonNull(excludedOrderStatuses, "excludedOrderStatuses")
         .stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
+    returnOrderStatuses = Set.copyOf(Objects.requireNonNull(returnOrderStatuses, "returnOrderStatuses")
+        .stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
     complaintTicketType = Objects.requireNonNull(complaintTicketType, "complaintTicketType").toLowerCase(Locale.ROOT);
   }
 
-  /** EUR base with USD 0.92 and GBP 1.17, windows 365 / 90 / 30 days, cancelled orders excluded. */
+  /** EUR base with USD 0.92 and GBP 1.17, windows 365 / 90 / 30 days, cancelled orders excluded, returns. */
   public static FeatureParameters defaults() {
     return new FeatureParameters("EUR", Map.of("USD", 0.92, "GBP", 1.17), 365, 90, 30, Set.of("cancelled"),
-        "complaint");
+        Set.of("return", "returned"), "complaint");
   }
 
   private static void checkPositive(String name, int days) {

@@ -29,6 +29,19 @@ public final class OrderFacts {
   }
 
   /**
+   * The counted orders that are purchases: not in a return status. Returns stay in {@link #countedOrders} so
+   * their negative lines net revenue, but a return is not an order placed, a purchase date or a repeat.
+   */
+  public static Dataset<Row> purchases(Dataset<Row> countedOrders, FeatureParameters params) {
+    return countedOrders.where(isPurchase(params));
+  }
+
+  /** True for an order row whose status is not a return status (a null status is a purchase). */
+  public static Column isPurchase(FeatureParameters params) {
+    return col("status").isNull().or(not(lower(col("status")).isin(params.returnOrderStatuses().toArray())));
+  }
+
+  /**
    * Lines of the given orders with {@code customer_id, order_date, currency} and every column of
    * {@code extraOrderColumns} from the order, plus {@code price_base, cost_base, amount_base} in the base currency.
    */

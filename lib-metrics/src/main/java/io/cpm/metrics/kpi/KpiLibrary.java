@@ -430,7 +430,8 @@ public final class KpiLibrary {
      */
     private KpiSource customerPeriods() {
       Dataset<Row> orders = KpiSource.withPeriods(
-          OrderFacts.countedOrders(inputs.silver(), featureParams, asOfDate).select("customer_id", "order_date"),
+          OrderFacts.purchases(OrderFacts.countedOrders(inputs.silver(), featureParams, asOfDate), featureParams)
+              .select("customer_id", "order_date"),
           periods);
       Dataset<Row> facts = orders.groupBy(col("customer_id"), col(KpiSource.PERIOD), col("period_start"),
               col("period_end"))
@@ -461,9 +462,10 @@ public final class KpiLibrary {
           .groupBy("order_id").agg(sum("amount_base").as("order_revenue"));
       Dataset<Row> rows = withCustomer(orders.join(revenue, "order_id", "left"));
       Column in = inPeriod(col("order_date"));
+      // Revenue is net of returns; a return order is not an order placed.
       return KpiSource.of("orders", rows, customerScopes(col("customer_owner")), List.of(
           new Measure("order_revenue", sumIf(in, coalesce(col("order_revenue"), lit(0.0)))),
-          new Measure("orders", countIf(in))));
+          new Measure("orders", countIf(in.and(OrderFacts.isPurchase(featureParams))))));
     }
 
     /** Spend rows are dated at their month's first day. */

@@ -252,6 +252,28 @@ class CustomerFeaturesTest {
   }
 
   @Test
+  void returnOrderReducesRevenueButIsNotAPurchase() {
+    // C2 bought once (O5, 2025-02-15, 1 x 100 GBP); a return order of that unit on 2025-03-25 nets the revenue
+    // but is neither a second order nor a later last order date.
+    SilverFixture withReturn = SampleSilver.base().copy()
+        .add(Entity.ORDERS, "O7|C2|2025-03-25|return|GBP")
+        .add(Entity.ORDER_LINES, "O7|1|2025-03-25|P1|lineA|-1|100.00|100.00|50.00");
+    Map<String, Row> recomputed = index(CustomerFeatures.compute(withReturn.build(), FeatureParameters.defaults(),
+        AS_OF));
+    Row c2 = recomputed.get("C2");
+    assertThat(c2.<Long>getAs("order_count_lifetime")).isEqualTo((long) number("C2", "order_count_lifetime"))
+        .isEqualTo(1L);
+    assertThat(c2.<Object>getAs("last_order_date")).isEqualTo(value("C2", "last_order_date"));
+    assertThat(c2.<Boolean>getAs("is_repeat_buyer")).isFalse();
+    assertThat(c2.<Double>getAs("revenue_lifetime")).isCloseTo(number("C2", "revenue_lifetime") - 117.0,
+        org.assertj.core.data.Offset.offset(EPS));
+    assertThat(number("C2", "return_rate")).isZero();
+    assertThat(c2.<Double>getAs("return_rate")).isEqualTo(1.0);
+    // Other customers are unchanged.
+    assertThat(recomputed.get("C1")).isEqualTo(byCustomer.get("C1"));
+  }
+
+  @Test
   void unknownCurrencyIsRejectedNamingIt() {
     SilverFixture withYen = SampleSilver.base().copy().add(Entity.ORDERS, "O8|C2|2025-03-01|completed|JPY");
     assertThatThrownBy(() -> CustomerFeatures.compute(withYen.build(), FeatureParameters.defaults(), AS_OF))
