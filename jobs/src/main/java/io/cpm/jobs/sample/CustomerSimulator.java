@@ -35,7 +35,7 @@ final class CustomerSimulator {
   record Truth(String customerId, LatentType type, LocalDate churnDate, LocalDate warningStart,
       LocalDate declineStart, Integer seasonalPeakMonth, LocalDate createdAt, LocalDate firstOrderDate,
       LocalDate lastOrderDate, int orderCount, Amount revenueEur, int returnCount, Amount returnedEur,
-      double ordersPerYear, Amount meanOrderValueEur,
+      int ordersLast90Days, double ordersPerYear, Amount meanOrderValueEur,
       boolean priceSensitive, NpsGroup npsGroup, String currency, String region, String size, String ownerId) {}
 
   /** A rate multiplier over time, by epoch day. */
@@ -81,6 +81,7 @@ final class CustomerSimulator {
   private long revenueEurCents;
   private int returnCount;
   private long returnedEurCents;
+  private int ordersLast90Days;
   private LocalDate lastOrder;
   private LocalDate firstActualOrder;
 
@@ -116,6 +117,7 @@ final class CustomerSimulator {
     revenueEurCents = 0;
     returnCount = 0;
     returnedEurCents = 0;
+    ordersLast90Days = 0;
     lastOrder = null;
     firstActualOrder = null;
 
@@ -136,7 +138,7 @@ final class CustomerSimulator {
 
     return new Truth(customerId, type, churnDate, warningStart, declineStart,
         type == SEASONAL ? peakMonth : null, created, firstActualOrder, lastOrder, orderCount,
-        new Amount(revenueEurCents), returnCount, new Amount(returnedEurCents), ordersPerYear,
+        new Amount(revenueEurCents), returnCount, new Amount(returnedEurCents), ordersLast90Days, ordersPerYear,
         Amount.ofUnits(meanOrderValueEur), priceSensitive,
         type.buys() ? finalGroup : null, currency, region.name(), Catalog.SIZES.get(sizeIndex), ownerId);
   }
@@ -443,6 +445,9 @@ final class CustomerSimulator {
     emitInvoice(orderId, date, totalCents);
     orderCount++;
     revenueEurCents += Math.round(totalCents * rateToEur);
+    if (!date.isBefore(end.minusDays(89))) {
+      ordersLast90Days++;
+    }
     if (lastOrder == null || date.isAfter(lastOrder)) {
       lastOrder = date;
     }

@@ -38,7 +38,8 @@ public final class SampleGenerator {
 
   static final String[] TRUTH_HEADER = {"customer_id", "latent_type", "churn_date", "warning_start",
       "decline_start", "seasonal_peak_month", "created_at", "first_order_date", "last_order_date",
-      "order_count", "revenue_eur", "return_count", "returned_eur", "expected_orders_per_year", "mean_order_value_eur", "price_sensitive",
+      "order_count", "revenue_eur", "return_count", "returned_eur", "orders_90d",
+      "expected_orders_per_year", "mean_order_value_eur", "price_sensitive",
       "nps_group", "currency", "region", "size", "owner_id"};
   static final String[] BAD_ROWS_HEADER = {"file", "row_number", "reason", "entity", "column", "key", "detail"};
 
@@ -98,7 +99,8 @@ public final class SampleGenerator {
   private static void printTruth(CSVPrinter truth, CustomerSimulator.Truth c) throws IOException {
     truth.printRecord(c.customerId(), c.type().label(), c.churnDate(), c.warningStart(), c.declineStart(),
         c.seasonalPeakMonth(), c.createdAt(), c.firstOrderDate(), c.lastOrderDate(), c.orderCount(),
-        c.revenueEur(), c.returnCount(), c.returnedEur(), String.format(Locale.ROOT, "%.3f", c.ordersPerYear()), c.meanOrderValueEur(),
+        c.revenueEur(), c.returnCount(), c.returnedEur(),
+        c.ordersLast90Days(), String.format(Locale.ROOT, "%.3f", c.ordersPerYear()), c.meanOrderValueEur(),
         c.priceSensitive(), c.npsGroup() == null ? null : c.npsGroup().name().toLowerCase(Locale.ROOT), c.currency(), c.region(),
         c.size(), c.ownerId());
   }

@@ -23,11 +23,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The main value, behavior and lifecycle features against the generator's planted truth at 10,000 customers:
+ * The main value, behavior and lifecycle features, and the counts behind the main order KPIs, against the
+ * generator's planted truth at 10,000 customers:
  * {@code cpm generate-sample} writes 540 days of exports plus {@code customers.csv} with what it generated per
- * customer (orders, their EUR value, returns, first and last order date, price sensitivity, NPS group); then
- * {@code cpm ingest} and {@code cpm features} run as of the generator's end date, and every customer's features
- * must reproduce the truth.
+ * customer (orders, their EUR value, returns, orders in the last 90 days, first and last order date, price
+ * sensitivity, NPS group); then {@code cpm ingest}, {@code cpm features} and {@code cpm kpis} run as of the
+ * generator's end date, and every customer's features and the company KPIs' numerators and denominators must
+ * reproduce the truth.
  */
 class PlantedTruthFeaturesIT {
   private static final int CUSTOMERS = 10_000;
@@ -46,7 +48,7 @@ class PlantedTruthFeaturesIT {
     run("generate-sample", "--customers", String.valueOf(CUSTOMERS), "--start", RUN_DATE.toString(),
         "--end", RUN_DATE.toString(), "--history-from", RUN_DATE.minusDays(540).toString(),
         "--seed", "20251", "--out", landing.toString(), "--truth", truth.toString());
-    for (String command : List.of("ingest", "features")) {
+    for (String command : List.of("ingest", "features", "kpis")) {
       run(command, "--run-date", RUN_DATE.toString(), "--config", RepoFiles.path("conf/local.conf").toString(),
           "--set", "paths.landing=" + landing, "--set", "paths.warehouse=" + warehouse,
           "--set", "catalog.database=" + DATABASE);
@@ -112,6 +114,35 @@ class PlantedTruthFeaturesIT {
       }
     }
     assertThat(mismatches).as("revenue_lifetime and avg_order_value vs planted truth").isEmpty();
+  }
+
+  /**
+   * Company KPIs over the trailing 90 days: repeat_purchase_rate = buyers in the period with 2+ orders to date /
+   * buyers in the period, and the orders behind avg_order_value, counted from the truth's orders_90d.
+   */
+  @Test
+  void trailing90DayOrderKpisCountWhatTheGeneratorPlanted() {
+    long buyers = 0;
+    long repeatBuyers = 0;
+    long orders = 0;
+    for (CSVRecord t : TRUTH.values()) {
+      long inPeriod = Long.parseLong(t.get("orders_90d"));
+      orders += inPeriod;
+      if (inPeriod > 0) {
+        buyers++;
+        repeatBuyers += Long.parseLong(t.get("order_count")) >= 2 ? 1 : 0;
+      }
+    }
+    Map<String, String> kpis = new HashMap<>();
+    SPARK.sql("SELECT kpi, numerator, denominator FROM " + DATABASE + ".kpi_values WHERE run_date = DATE'"
+            + RUN_DATE + "' AND scope_type = 'company' AND period = 'trailing_90_days'"
+            + " AND kpi IN ('repeat_purchase_rate', 'avg_order_value')")
+        .collectAsList().forEach(r -> kpis.put(r.getString(0), r.get(1) + " / " + r.get(2)));
+    assertThat(buyers).as("buyers in the last 90 days").isGreaterThan(CUSTOMERS / 4);
+    assertThat(kpis.get("repeat_purchase_rate")).as("repeat_purchase_rate numerator / denominator")
+        .isEqualTo((double) repeatBuyers + " / " + (double) buyers);
+    assertThat(kpis.get("avg_order_value")).as("avg_order_value denominator (orders in the period)")
+        .endsWith(" / " + (double) orders);
   }
 
   /** Planted price-sensitive customers get 12–35 % discounts, others 0–10 %: the feature must rank them apart. */
