@@ -10,12 +10,15 @@ import java.util.function.Function;
  * customer plus an optional L2 penalty {@code λ Σ θ_i²} on the parameters,
  * {@code f(u) = −(Σ w·LL)/Σ w + λ Σ θ_i²}, with gradient {@code ∂f/∂u_i = −θ_i (∂ΣwLL/∂θ_i)/Σw + 2λθ_i²}.
  *
- * <p>Gradients: BG/NBD ({@link BgNbdModel#likelihoodFunction}) and Gamma-Gamma
- * ({@link GammaGammaModel#likelihoodFunction}) have closed-form gradients (digamma functions), one pass over
- * the sufficient statistics gives value and gradient. Pareto/NBD's likelihood contains Gauss hypergeometric
- * functions whose parameter derivatives have no convenient closed form, so its gradient is taken by central
- * differences on the log-parameters (step {@value #DIFFERENCE_STEP}; 2·4 extra passes per accepted step, each
- * cheap because the hypergeometric terms are cached per distinct (x, t) pair).
+ * <p>Gradients: all three likelihoods fill value and gradient in one pass over the sufficient statistics.
+ * BG/NBD ({@link BgNbdModel#likelihoodFunction}) and Gamma-Gamma ({@link GammaGammaModel#likelihoodFunction})
+ * have closed-form gradients (digamma functions). Pareto/NBD ({@link ParetoNbdModel#likelihoodFunction})
+ * contains Gauss hypergeometric functions without convenient closed-form parameter derivatives; their
+ * derivatives come from differentiating the power series term by term, once per distinct (x, t) pair, so its
+ * gradient is exact to rounding too and a fit takes about as many passes as iterations (28 instead of 243 with
+ * the central differences used before, at 1M customers). Central differences on the log-parameters (step
+ * {@value #DIFFERENCE_STEP}, 2·d extra passes per accepted step) remain for a likelihood without a gradient
+ * ({@code analytic = false} in {@code fit}); no model uses them at present.
  *
  * <p>Why not Commons Math: {@code NonLinearConjugateGradientOptimizer} does its line search with a
  * derivative-free Brent search (~10 value evaluations per iteration), and Nelder-Mead (used before, as in
@@ -72,7 +75,7 @@ public final class MaximumLikelihood {
     return new MaximumLikelihood(0.0, 20_000);
   }
 
-  /** Fits BG/NBD (analytic gradient) or Pareto/NBD (finite-difference gradient) to sufficient statistics. */
+  /** Fits BG/NBD or Pareto/NBD (both with analytic gradients) to sufficient statistics. */
   public FitResult<PurchaseModel> fitPurchaseModel(PurchaseModelKind kind, PurchaseCounts counts) {
     if (counts.size() == 0) {
       throw new ModelFitException("Cannot fit " + kind.label() + ": no customers");
@@ -81,7 +84,7 @@ public final class MaximumLikelihood {
       case BGNBD -> fit(kind.label(), kind.parameterNames(), kind::create, BgNbdModel.likelihoodFunction(counts),
           true, counts.customers());
       case PARETONBD -> fit(kind.label(), kind.parameterNames(), kind::create,
-          ParetoNbdModel.likelihoodFunction(counts), false, counts.customers());
+          ParetoNbdModel.likelihoodFunction(counts), true, counts.customers());
     };
   }
 

@@ -1,5 +1,6 @@
 package io.cpm.segmentation.clv;
 
+import static org.apache.commons.math3.special.Gamma.digamma;
 import static org.apache.commons.math3.special.Gamma.logGamma;
 
 import java.util.LinkedHashMap;
@@ -68,16 +69,39 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta) impl
   }
 
   /**
-   * The total log-likelihood over sufficient statistics, as the optimizer's objective; it has no analytic
-   * gradient (the A0 term's hypergeometric functions would need their parameter derivatives), so
-   * {@link MaximumLikelihood} differentiates it by central differences. The same formula as
-   * {@link #logLikelihood}, but the hypergeometric terms are computed once per distinct (x, t_x) and (x, T) pair
-   * (a few thousand at day resolution, against a few hundred thousand rows) and the logarithms once per
-   * distinct t_x and T.
+   * The total log-likelihood over sufficient statistics with its gradient w.r.t. (r, α, s, β), as the
+   * optimizer's objective: the same formula as {@link #logLikelihood}, but the hypergeometric terms are computed
+   * once per distinct (x, t_x) and (x, T) pair (a few thousand at day resolution, against a few hundred thousand
+   * rows), Gamma and digamma terms once per distinct x, and logarithms and reciprocals once per distinct t_x
+   * and T, so a pass costs two exp and two log1p per row, with or without the gradient.
+   *
+   * <p>Per row {@code LL = P + ln(e^L + e^Z)} with the prefactor {@code P = ln Γ(r+x) − ln Γ(r) + r ln α
+   * + s ln β}, the alive term {@code L = −(r+x) ln(α+T) − s ln(β+T)} and {@code Z = ln s + ln A0 − ln(r+s+x)};
+   * with the shares {@code π_L = e^L/(e^L+e^Z)}, {@code π_Z = 1 − π_L}, {@code dLL = dP + π_L dL + π_Z dZ}:
+   * <pre>
+   * ∂P: ∂r = ψ(r+x) − ψ(r) + ln α, ∂α = r/α, ∂s = ln β, ∂β = s/β
+   * ∂L: ∂r = −ln(α+T), ∂α = −(r+x)/(α+T), ∂s = −ln(β+T), ∂β = −s/(β+T)
+   * ∂Z = ∂ln A0 + (1/s on s) − (1/(r+s+x) on r and s)
+   * </pre>
+   * With {@code m = max(α, β)}, {@code Q1 = m+t_x}, {@code Q2 = m+T}, {@code ρ = r+s+x}, {@code F_i} the two
+   * hypergeometric terms, {@code first = ln F1 + ρ ln Q2}, {@code second = ln F2 + ρ ln Q1},
+   * {@code ln A0 = ln(e^first − e^second) − ρ (ln Q1 + ln Q2)} and {@code w1 = 1/(1 − e^(second−first))},
+   * {@code w2 = w1 − 1}:
+   * <pre>
+   * ∂ln A0 = w1 ∂ln F1 − w2 ∂ln F2 + ∂ρ (w2 ln Q2 − w1 ln Q1) + ρ ∂m (w2/Q2 − w1/Q1)
+   * </pre>
+   * ({@code ∂ρ} = 1 on r and s; {@code ∂m} = 1 on α when α ≥ β, on β when α < β). The derivatives of
+   * {@code ln 2F1(ρ, k; ρ+1; |α−β|/(m+t))} w.r.t. its arguments come from differentiating its power series term
+   * by term ({@link Hypergeometric#logHyp2f1WithDerivatives}), per pair; the chain rule then uses the branch of
+   * {@link #logA0} at the current parameters (k = r+x and z = (β−α)/(β+t) when α < β, k = s+1 and
+   * z = (α−β)/(α+t) otherwise). Either branch is the same analytic function of the parameters near α = β, so the
+   * gradient is exact (to rounding) everywhere, including there. The gradient is computed only when
+   * {@code gradient} is non-null.
    */
   static MaximumLikelihood.LogLikelihood likelihoodFunction(PurchaseCounts counts) {
     int n = counts.size();
     double[] weight = counts.weight();
+    double customers = counts.customers();
     ValueIndex xs = ValueIndex.of(counts.frequency());
     ValueIndex recencies = ValueIndex.of(counts.recency());
     ValueIndex ages = ValueIndex.of(counts.age());
@@ -85,67 +109,164 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta) impl
     ValueIndex.Pairs xAge = ValueIndex.pairs(xs, ages);
     return (theta, gradient) -> {
       ParetoNbdModel model = new ParetoNbdModel(theta[0], theta[1], theta[2], theta[3]);
+      boolean withGradient = gradient != null;
       double r = model.r;
       double alpha = model.alpha;
       double s = model.s;
       double beta = model.beta;
+      boolean alphaIsMax = alpha >= beta;
       double max = Math.max(alpha, beta);
-      double diff = Math.abs(alpha - beta);
       int nx = xs.size();
       double[] prefactor = new double[nx];
       double[] logRsx = new double[nx];
+      double[] inverseRsx = new double[nx];
+      double[] prefactorR = new double[nx];
+      double psiR = withGradient ? digamma(r) : 0;
+      double logAlpha = Math.log(alpha);
       for (int k = 0; k < nx; k++) {
-        prefactor[k] = model.logPrefactor(xs.values[k]);
-        logRsx[k] = Math.log(r + s + xs.values[k]);
+        double x = xs.values[k];
+        prefactor[k] = model.logPrefactor(x);
+        logRsx[k] = Math.log(r + s + x);
+        inverseRsx[k] = 1 / (r + s + x);
+        prefactorR[k] = withGradient ? digamma(r + x) - psiR + logAlpha : 0;
       }
       double[] logQ1 = logShifted(recencies.values, max);
       double[] logQ2 = logShifted(ages.values, max);
+      double[] inverseQ1 = inverseShifted(recencies.values, max);
+      double[] inverseQ2 = inverseShifted(ages.values, max);
       double[] logAlphaAge = logShifted(ages.values, alpha);
       double[] logBetaAge = logShifted(ages.values, beta);
-      double[] logP1 = logHypergeometric(model, xs, xRecency, recencies.values, max, diff);
-      double[] logP2 = logHypergeometric(model, xs, xAge, ages.values, max, diff);
+      double[] inverseAlphaAge = inverseShifted(ages.values, alpha);
+      double[] inverseBetaAge = inverseShifted(ages.values, beta);
+      LogHypergeometric p1 = LogHypergeometric.of(model, xs, xRecency, recencies.values, withGradient);
+      LogHypergeometric p2 = LogHypergeometric.of(model, xs, xAge, ages.values, withGradient);
       double logS = Math.log(s);
+      double inverseS = 1 / s;
       int[] xIndex = xs.index;
       int[] recencyIndex = recencies.index;
       int[] ageIndex = ages.index;
-      return RangeSums.sum(n, (from, to) -> {
-        double total = 0;
+      int[] recencyPair = xRecency.index();
+      int[] agePair = xAge.index();
+      double[] totals = RangeSums.sum(n, 5, (from, to, sums) -> {
+        double value = 0;
+        double gr = 0;
+        double galpha = 0;
+        double gs = 0;
+        double gbeta = 0;
         for (int i = from; i < to; i++) {
           int k = xIndex[i];
           int ti = recencyIndex[i];
           int ai = ageIndex[i];
+          int j1 = recencyPair[i];
+          int j2 = agePair[i];
+          double w = weight[i];
           double x = xs.values[k];
           double rsx = r + s + x;
-          double first = logP1[xRecency.index()[i]] + rsx * logQ2[ai];
-          double second = logP2[xAge.index()[i]] + rsx * logQ1[ti];
-          double logA0 = first + Math.log1p(-Math.exp(second - first)) - rsx * (logQ1[ti] + logQ2[ai]);
+          double first = p1.value[j1] + rsx * logQ2[ai];
+          double second = p2.value[j2] + rsx * logQ1[ti];
+          double ratio = Math.exp(second - first); // in [0, 1): the bracket of A0 is a positive integral
+          double logA0 = first + Math.log1p(-ratio) - rsx * (logQ1[ti] + logQ2[ai]);
           double aliveTerm = -(r + x) * logAlphaAge[ai] - s * logBetaAge[ai];
           double a0Term = logS + logA0 - logRsx[k];
-          double top = Math.max(aliveTerm, a0Term);
-          total += weight[i] * (prefactor[k] + top + Math.log(Math.exp(aliveTerm - top) + Math.exp(a0Term - top)));
+          double e = Math.exp(-Math.abs(aliveTerm - a0Term));
+          value += w * (prefactor[k] + Math.max(aliveTerm, a0Term) + Math.log1p(e));
+          if (!withGradient) {
+            continue;
+          }
+          double aliveShare = (aliveTerm >= a0Term ? 1 : e) / (1 + e);
+          double a0Share = 1 - aliveShare;
+          gr += w * (prefactorR[k] - aliveShare * logAlphaAge[ai]);
+          galpha -= w * aliveShare * (r + x) * inverseAlphaAge[ai];
+          gs -= w * aliveShare * logBetaAge[ai];
+          gbeta -= w * aliveShare * s * inverseBetaAge[ai];
+          if (a0Share == 0) {
+            continue; // e.g. t_x = T: A0 = 0 for all parameters
+          }
+          double w1 = 1 / (1 - ratio);
+          double w2 = w1 - 1;
+          double rsxTerm = w2 * logQ2[ai] - w1 * logQ1[ti] - inverseRsx[k];
+          double maxTerm = rsx * (w2 * inverseQ2[ai] - w1 * inverseQ1[ti]);
+          double a0R = w1 * p1.r[j1] - w2 * p2.r[j2] + rsxTerm;
+          double a0Alpha = w1 * p1.alpha[j1] - w2 * p2.alpha[j2] + (alphaIsMax ? maxTerm : 0);
+          double a0S = w1 * p1.s[j1] - w2 * p2.s[j2] + rsxTerm + inverseS;
+          double a0Beta = w1 * p1.beta[j1] - w2 * p2.beta[j2] + (alphaIsMax ? 0 : maxTerm);
+          double wa0 = w * a0Share;
+          gr += wa0 * a0R;
+          galpha += wa0 * a0Alpha;
+          gs += wa0 * a0S;
+          gbeta += wa0 * a0Beta;
         }
-        return total;
+        sums[0] += value;
+        sums[1] += gr;
+        sums[2] += galpha;
+        sums[3] += gs;
+        sums[4] += gbeta;
       });
+      if (withGradient) {
+        // The prefactor's x-independent derivatives, once for all customers.
+        gradient[0] = totals[1];
+        gradient[1] = totals[2] + customers * r / alpha;
+        gradient[2] = totals[3] + customers * Math.log(beta);
+        gradient[3] = totals[4] + customers * s / beta;
+      }
+      return totals[0];
     };
   }
 
-  /** ln 2F1(r+s+x, k; r+s+x+1; |α−β|/(max(α,β)+t)) per distinct (x, t) pair, as in {@link #logA0}. */
-  private static double[] logHypergeometric(ParetoNbdModel model, ValueIndex xs, ValueIndex.Pairs pairs,
-      double[] times, double max, double diff) {
-    double[] result = new double[pairs.size()];
-    java.util.stream.IntStream.range(0, pairs.size()).parallel().forEach(j -> {
-      double x = xs.values[pairs.first()[j]];
-      double rsx = model.r + model.s + x;
-      double k = model.alpha < model.beta ? model.r + x : model.s + 1;
-      result[j] = Math.log(Hypergeometric.hyp2f1(rsx, k, rsx + 1, diff / (max + times[pairs.second()[j]])));
-    });
-    return result;
+  /**
+   * {@code ln 2F1(r+s+x, k; r+s+x+1; |α−β|/(max(α,β)+t))} per distinct (x, t) pair, as in {@link #logA0}, and
+   * (when asked for) its derivatives w.r.t. r, α, s and β.
+   */
+  private record LogHypergeometric(double[] value, double[] r, double[] alpha, double[] s, double[] beta) {
+    static LogHypergeometric of(ParetoNbdModel model, ValueIndex xs, ValueIndex.Pairs pairs, double[] times,
+        boolean withGradient) {
+      int size = pairs.size();
+      double[] value = new double[size];
+      double[] dr = withGradient ? new double[size] : null;
+      double[] dalpha = withGradient ? new double[size] : null;
+      double[] ds = withGradient ? new double[size] : null;
+      double[] dbeta = withGradient ? new double[size] : null;
+      boolean alphaIsMax = model.alpha >= model.beta;
+      double max = Math.max(model.alpha, model.beta);
+      double diff = Math.abs(model.alpha - model.beta);
+      java.util.stream.IntStream.range(0, size).parallel().forEach(j -> {
+        double x = xs.values[pairs.first()[j]];
+        double rsx = model.r + model.s + x;
+        double k = alphaIsMax ? model.s + 1 : model.r + x;
+        double q = max + times[pairs.second()[j]];
+        double z = diff / q;
+        if (!withGradient) {
+          value[j] = Math.log(Hypergeometric.hyp2f1(rsx, k, rsx + 1, z));
+          return;
+        }
+        double[] h = new double[5];
+        Hypergeometric.logHyp2f1WithDerivatives(rsx, k, rsx + 1, z, h);
+        value[j] = h[0];
+        double dRsx = h[1] + h[3]; // a = r+s+x and c = a+1 both move with r and s
+        // z = (m − min)/(m + t): ∂z/∂m = (1 − z)/q, ∂z/∂min = −1/q.
+        double dzMax = h[4] * (1 - z) / q;
+        double dzMin = -h[4] / q;
+        dr[j] = dRsx + (alphaIsMax ? 0 : h[2]);
+        ds[j] = dRsx + (alphaIsMax ? h[2] : 0);
+        dalpha[j] = alphaIsMax ? dzMax : dzMin;
+        dbeta[j] = alphaIsMax ? dzMin : dzMax;
+      });
+      return new LogHypergeometric(value, dr, dalpha, ds, dbeta);
+    }
   }
 
   private static double[] logShifted(double[] values, double shift) {
     double[] result = new double[values.length];
     for (int i = 0; i < values.length; i++) {
       result[i] = Math.log(shift + values[i]);
+    }
+    return result;
+  }
+
+  private static double[] inverseShifted(double[] values, double shift) {
+    double[] result = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      result[i] = 1 / (shift + values[i]);
     }
     return result;
   }
