@@ -27,8 +27,8 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.cpm.metrics.DateParameter;
 import io.cpm.metrics.schema.SilverTables;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,7 +113,7 @@ public final class CustomerFeatures {
     Computation(SilverTables silver, FeatureParameters params, LocalDate asOf) {
       this.silver = silver;
       this.params = params;
-      this.asOf = lit(Date.valueOf(asOf));
+      this.asOf = DateParameter.of(asOf);
       this.asOfDate = asOf;
       this.currency = new CurrencyConversion(params);
     }

@@ -1,12 +1,11 @@
 package io.cpm.metrics.features;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.not;
 
+import io.cpm.metrics.DateParameter;
 import io.cpm.metrics.schema.SilverTables;
-import java.sql.Date;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -25,7 +24,7 @@ public final class OrderFacts {
   public static Dataset<Row> countedOrders(SilverTables silver, FeatureParameters params, LocalDate asOf) {
     Column kept = col("status").isNull()
         .or(not(lower(col("status")).isin(params.excludedOrderStatuses().toArray())));
-    return silver.orders().where(col("order_date").leq(lit(Date.valueOf(asOf)))).where(kept);
+    return silver.orders().where(col("order_date").leq(DateParameter.of(asOf))).where(kept);
   }
 
   /**

@@ -1,13 +1,13 @@
 package io.cpm.segmentation.churn;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
-import java.sql.Date;
+import io.cpm.metrics.DateParameter;
 import java.time.LocalDate;
 import java.util.Objects;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -34,24 +34,25 @@ public record ChurnLabel(int activityWindowDays, int horizonDays, boolean contra
   /** One row per customer active at {@code snapshot}: customer_id, label (1.0 churned, 0.0 retained). */
   public Dataset<Row> labels(Dataset<Row> orders, Dataset<Row> contracts, LocalDate snapshot) {
     Objects.requireNonNull(orders, "orders");
-    Date start = Date.valueOf(snapshot.minusDays(activityWindowDays));
-    Date at = Date.valueOf(snapshot);
-    Date end = Date.valueOf(snapshot.plusDays(horizonDays));
+    // Not literals: the training set labels several snapshots, and literal dates would compile each anew.
+    Column start = DateParameter.of(snapshot.minusDays(activityWindowDays));
+    Column at = DateParameter.of(snapshot);
+    Column end = DateParameter.of(snapshot.plusDays(horizonDays));
     Dataset<Row> perCustomer = orders
-        .where(col("order_date").gt(lit(start)).and(col("order_date").leq(lit(end))))
+        .where(col("order_date").gt(start).and(col("order_date").leq(end)))
         .groupBy(CUSTOMER)
-        .agg(max(when(col("order_date").leq(lit(at)), 1).otherwise(0)).as("active"),
-            max(when(col("order_date").gt(lit(at)), 1).otherwise(0)).as("bought_after"))
+        .agg(max(when(col("order_date").leq(at), 1).otherwise(0)).as("active"),
+            max(when(col("order_date").gt(at), 1).otherwise(0)).as("bought_after"))
         .where(col("active").equalTo(1));
     Dataset<Row> labelled = perCustomer.select(col(CUSTOMER),
         when(col("bought_after").equalTo(1), 0.0).otherwise(1.0).cast(DataTypes.DoubleType).as(LABEL));
     if (!contractNonRenewal || contracts == null) {
       return labelled;
     }
-    Dataset<Row> ending = contracts.where(col("end_date").gt(lit(at)).and(col("end_date").leq(lit(end))))
+    Dataset<Row> ending = contracts.where(col("end_date").gt(at).and(col("end_date").leq(end)))
         .select(col(CUSTOMER).as("_ending")).distinct();
-    Dataset<Row> running = contracts.where(col("start_date").leq(lit(end))
-            .and(col("end_date").isNull().or(col("end_date").gt(lit(end)))))
+    Dataset<Row> running = contracts.where(col("start_date").leq(end)
+            .and(col("end_date").isNull().or(col("end_date").gt(end))))
         .select(col(CUSTOMER).as("_running")).distinct();
     return labelled
         .join(ending, col(CUSTOMER).equalTo(col("_ending")), "left")

@@ -1,9 +1,8 @@
 package io.cpm.segmentation.churn;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
-import java.sql.Date;
+import io.cpm.metrics.DateParameter;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +51,7 @@ public final class ChurnTrainingSet {
           .withColumnRenamed(ChurnLabel.CUSTOMER, "_label_customer");
       Dataset<Row> one = features.join(labels, col(ChurnLabel.CUSTOMER).equalTo(col("_label_customer")))
           .drop("_label_customer")
-          .withColumn(SNAPSHOT, lit(Date.valueOf(snapshot)));
+          .withColumn(SNAPSHOT, DateParameter.of(snapshot));
       result = result == null ? one : result.unionByName(one);
     }
     if (result == null) {

@@ -16,20 +16,17 @@ import java.util.function.Function;
  * contains Gauss hypergeometric functions without convenient closed-form parameter derivatives; their
  * derivatives come from differentiating the power series term by term, once per distinct (x, t) pair, so its
  * gradient is exact to rounding too and a fit takes about as many passes as iterations (28 instead of 243 with
- * the central differences used before, at 1M customers). Central differences on the log-parameters (step
- * {@value #DIFFERENCE_STEP}, 2·d extra passes per accepted step) remain for a likelihood without a gradient
- * ({@code analytic = false} in {@code fit}); no model uses them at present.
+ * the central differences used before, at 1M customers).
  *
  * <p>Why not Commons Math: {@code NonLinearConjugateGradientOptimizer} does its line search with a
  * derivative-free Brent search (~10 value evaluations per iteration), and Nelder-Mead (used before, as in
  * {@code lifetimes}) took ~300 evaluations; BFGS with analytic gradients needs a few dozen passes for these
  * 3–4 parameter problems, and a dense 4×4 BFGS is a few lines.
  *
- * <p>Convergence: the largest gradient component of f w.r.t. u is at most {@value #GRADIENT_TOLERANCE}
- * (analytic) or {@value #DIFFERENCE_GRADIENT_TOLERANCE} (finite differences); when the line search can no
+ * <p>Convergence: the largest gradient component of f w.r.t. u is at most {@value #GRADIENT_TOLERANCE};
+ * when the line search can no
  * longer decrease f (the floating-point floor) a gradient below {@value #FLOOR_GRADIENT_TOLERANCE} is
- * accepted too. "Evaluations" counts passes over the data (value and gradient together count once for
- * analytic gradients; each finite-difference pass counts). A fit that exhausts its evaluation budget, stalls
+ * accepted too. "Evaluations" counts passes over the data (value and gradient together count once). A fit that exhausts its evaluation budget, stalls
  * with a larger gradient, or ends at degenerate parameters throws {@link ModelFitException}.
  */
 public final class MaximumLikelihood {
@@ -38,17 +35,15 @@ public final class MaximumLikelihood {
   /** An iterate this far out is running off to a boundary; stop before exp over- or underflows. */
   private static final double RUNAWAY_LOG_PARAMETER = 3 * MAX_ABS_LOG_PARAMETER;
   static final double GRADIENT_TOLERANCE = 1e-8;
-  static final double DIFFERENCE_GRADIENT_TOLERANCE = 1e-6;
   static final double FLOOR_GRADIENT_TOLERANCE = 1e-5;
-  static final double DIFFERENCE_STEP = 1e-4;
   /** Largest change of any log-parameter in one step (a factor e²). */
   private static final double MAX_STEP = 2.0;
   private static final double ARMIJO = 1e-4;
   private static final int MAX_BACKTRACKS = 40;
 
   /**
-   * A total (weighted) log-likelihood at natural parameters θ. Implementations with an analytic gradient fill
-   * {@code gradient} (∂/∂θ) when it is non-null; others ignore it. May throw {@link IllegalArgumentException}
+   * A total (weighted) log-likelihood at natural parameters θ that also fills {@code gradient} (∂/∂θ) when it
+   * is non-null. May throw {@link IllegalArgumentException}
    * or {@link ArithmeticException} where the likelihood is undefined.
    */
   @FunctionalInterface
@@ -82,9 +77,9 @@ public final class MaximumLikelihood {
     }
     return switch (kind) {
       case BGNBD -> fit(kind.label(), kind.parameterNames(), kind::create, BgNbdModel.likelihoodFunction(counts),
-          true, counts.customers());
+          counts.customers());
       case PARETONBD -> fit(kind.label(), kind.parameterNames(), kind::create,
-          ParetoNbdModel.likelihoodFunction(counts), true, counts.customers());
+          ParetoNbdModel.likelihoodFunction(counts), counts.customers());
     };
   }
 
@@ -108,7 +103,7 @@ public final class MaximumLikelihood {
     }
     SpendObservations normalized = new SpendObservations(data.frequency(), scaled, data.weight());
     FitResult<GammaGammaModel> fit = fit("Gamma-Gamma", new String[] {"p", "q", "v"},
-        v -> new GammaGammaModel(v[0], v[1], v[2]), GammaGammaModel.likelihoodFunction(normalized), true,
+        v -> new GammaGammaModel(v[0], v[1], v[2]), GammaGammaModel.likelihoodFunction(normalized),
         data.customers());
     GammaGammaModel model = new GammaGammaModel(fit.model().p(), fit.model().q(), fit.model().v() * scale);
     return new FitResult<>(model, model.totalLogLikelihood(data), fit.iterations(), fit.evaluations(),
@@ -125,19 +120,16 @@ public final class MaximumLikelihood {
   /** f(u) and its gradient, counting passes over the data. */
   private final class Objective {
     private final LogLikelihood likelihood;
-    private final boolean analytic;
     private final double customers;
     private int evaluations;
 
-    Objective(LogLikelihood likelihood, boolean analytic, double customers) {
+    Objective(LogLikelihood likelihood, double customers) {
       this.likelihood = likelihood;
-      this.analytic = analytic;
       this.customers = customers;
     }
 
     /**
-     * f(u), +∞ where the likelihood is undefined; with an analytic likelihood and a non-null {@code gradient}
-     * also ∇f (use {@link #differenceGradient} otherwise).
+     * f(u), +∞ where the likelihood is undefined; with a non-null {@code gradient} also ∇f.
      */
     double value(double[] u, double[] gradient) {
       if (evaluations >= maxEvaluations) {
@@ -145,7 +137,7 @@ public final class MaximumLikelihood {
       }
       evaluations++;
       double[] theta = exp(u);
-      double[] dTheta = analytic && gradient != null ? new double[u.length] : null;
+      double[] dTheta = gradient != null ? new double[u.length] : null;
       double total;
       try {
         total = likelihood.evaluate(theta, dTheta);
@@ -170,30 +162,12 @@ public final class MaximumLikelihood {
       }
       return f;
     }
-
-    /** Central differences of f on the log-parameters; false if f is undefined next to u. */
-    boolean differenceGradient(double[] u, double[] gradient) {
-      double[] shifted = u.clone();
-      for (int i = 0; i < u.length; i++) {
-        shifted[i] = u[i] + DIFFERENCE_STEP;
-        double up = value(shifted, null);
-        shifted[i] = u[i] - DIFFERENCE_STEP;
-        double down = value(shifted, null);
-        shifted[i] = u[i];
-        gradient[i] = (up - down) / (2 * DIFFERENCE_STEP);
-        if (!Double.isFinite(gradient[i])) {
-          return false;
-        }
-      }
-      return true;
-    }
   }
 
   private <M> FitResult<M> fit(String label, String[] names, Function<double[], M> factory,
-      LogLikelihood likelihood, boolean analytic, double customers) {
+      LogLikelihood likelihood, double customers) {
     int d = names.length;
-    Objective objective = new Objective(likelihood, analytic, customers);
-    double tolerance = analytic ? GRADIENT_TOLERANCE : DIFFERENCE_GRADIENT_TOLERANCE;
+    Objective objective = new Objective(likelihood, customers);
     double[] u = new double[d];
     double[] g = new double[d];
     int iterations = 0;
@@ -201,7 +175,7 @@ public final class MaximumLikelihood {
     double f;
     try {
       f = objective.value(u, g);
-      if (!Double.isFinite(f) || (!analytic && !objective.differenceGradient(u, g))) {
+      if (!Double.isFinite(f)) {
         throw new ModelFitException(label + " fit failed: the likelihood is not finite at the starting point "
             + describe(names, exp(u)));
       }
@@ -209,7 +183,7 @@ public final class MaximumLikelihood {
       boolean freshHessian = true;
       int stalled = 0;
       while (true) {
-        if (maxAbs(g) <= tolerance) {
+        if (maxAbs(g) <= GRADIENT_TOLERANCE) {
           converged = true;
           break;
         }
@@ -233,7 +207,7 @@ public final class MaximumLikelihood {
           for (int i = 0; i < d; i++) {
             next[i] = u[i] + step * direction[i];
           }
-          nextValue = objective.value(next, analytic ? nextGradient : null);
+          nextValue = objective.value(next, nextGradient);
           if (Double.isFinite(nextValue) && nextValue <= f + ARMIJO * step * slope) {
             accepted = true;
           } else if (!Double.isFinite(nextValue)) {
@@ -245,9 +219,6 @@ public final class MaximumLikelihood {
           }
         }
         iterations++;
-        if (accepted && !analytic && !objective.differenceGradient(next, nextGradient)) {
-          accepted = false;
-        }
         if (!accepted) {
           if (!freshHessian) {
             h = identity(d);
@@ -280,7 +251,7 @@ public final class MaximumLikelihood {
         f = nextValue;
         g = nextGradient;
         if (stalled >= 3) {
-          converged = maxAbs(g) <= Math.max(tolerance, FLOOR_GRADIENT_TOLERANCE);
+          converged = maxAbs(g) <= FLOOR_GRADIENT_TOLERANCE;
           break;
         }
       }
