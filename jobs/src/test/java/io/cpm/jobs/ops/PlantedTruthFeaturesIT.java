@@ -38,6 +38,8 @@ class PlantedTruthFeaturesIT {
   private static final SparkSession SPARK = TestSpark.session();
   private static final Map<String, CSVRecord> TRUTH = new HashMap<>();
   private static final Map<String, Row> FEATURES = new HashMap<>();
+  /** Rows read from customer_features, before keying by id (a repeated id would shrink the map). */
+  private static long featureRows;
 
   @BeforeAll
   static void generateIngestAndComputeFeatures() throws IOException {
@@ -60,7 +62,10 @@ class PlantedTruthFeaturesIT {
     SPARK.sql("SELECT customer_id, order_count_lifetime, revenue_lifetime, first_order_date, last_order_date,"
             + " days_since_last_order, avg_order_value, is_repeat_buyer, price_sensitivity, nps_last"
             + " FROM " + DATABASE + ".customer_features WHERE run_date = DATE'" + RUN_DATE + "'")
-        .collectAsList().forEach(r -> FEATURES.put(r.getString(0), r));
+        .collectAsList().forEach(r -> {
+          featureRows++;
+          FEATURES.put(r.getString(0), r);
+        });
   }
 
   private static void run(String... args) {
@@ -71,6 +76,7 @@ class PlantedTruthFeaturesIT {
   @Test
   void everyPlantedCustomerHasOneFeatureRow() {
     assertThat(TRUTH).hasSize(CUSTOMERS);
+    assertThat(featureRows).as("customer_features rows").isEqualTo(CUSTOMERS);
     assertThat(FEATURES.keySet()).isEqualTo(TRUTH.keySet());
   }
 

@@ -50,7 +50,10 @@ public record FeatureParameters(
     complaintTicketType = Objects.requireNonNull(complaintTicketType, "complaintTicketType").toLowerCase(Locale.ROOT);
   }
 
-  /** EUR base with USD 0.92 and GBP 1.17, windows 365 / 90 / 30 days, cancelled orders excluded, returns. */
+  /**
+   * EUR base with USD 0.92 and GBP 1.17, windows 365 / 90 / 30 days; cancelled orders are excluded, orders with
+   * status return or returned are returns, and tickets of type complaint are complaints.
+   */
   public static FeatureParameters defaults() {
     return new FeatureParameters("EUR", Map.of("USD", 0.92, "GBP", 1.17), 365, 90, 30, Set.of("cancelled"),
         Set.of("return", "returned"), "complaint");
