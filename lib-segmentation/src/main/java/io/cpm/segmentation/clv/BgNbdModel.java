@@ -109,10 +109,10 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
         offsetB[k] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : Double.NEGATIVE_INFINITY;
         inverseB[k] = x > 0 ? 1 / (b + x - 1) : 0;
       }
-      double[] logAge = logShifted(ages.values, alpha);
-      double[] inverseAge = inverseShifted(ages.values, alpha);
-      double[] logRecency = logShifted(recencies.values, alpha);
-      double[] inverseRecency = inverseShifted(recencies.values, alpha);
+      double[] logAge = ages.logShifted(alpha);
+      double[] inverseAge = ages.inverseShifted(alpha);
+      double[] logRecency = recencies.logShifted(alpha);
+      double[] inverseRecency = recencies.inverseShifted(alpha);
       int[] xIndex = xs.index;
       int[] ageIndex = ages.index;
       int[] recencyIndex = recencies.index;
@@ -170,22 +170,6 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
       }
       return totals[0];
     };
-  }
-
-  private static double[] logShifted(double[] values, double shift) {
-    double[] result = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      result[i] = Math.log(shift + values[i]);
-    }
-    return result;
-  }
-
-  private static double[] inverseShifted(double[] values, double shift) {
-    double[] result = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      result[i] = 1 / (shift + values[i]);
-    }
-    return result;
   }
 
   private double xTerms(double x) {

@@ -130,14 +130,14 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta) impl
         inverseRsx[k] = 1 / (r + s + x);
         prefactorR[k] = withGradient ? digamma(r + x) - psiR + logAlpha : 0;
       }
-      double[] logQ1 = logShifted(recencies.values, max);
-      double[] logQ2 = logShifted(ages.values, max);
-      double[] inverseQ1 = inverseShifted(recencies.values, max);
-      double[] inverseQ2 = inverseShifted(ages.values, max);
-      double[] logAlphaAge = logShifted(ages.values, alpha);
-      double[] logBetaAge = logShifted(ages.values, beta);
-      double[] inverseAlphaAge = inverseShifted(ages.values, alpha);
-      double[] inverseBetaAge = inverseShifted(ages.values, beta);
+      double[] logQ1 = recencies.logShifted(max);
+      double[] logQ2 = ages.logShifted(max);
+      double[] inverseQ1 = recencies.inverseShifted(max);
+      double[] inverseQ2 = ages.inverseShifted(max);
+      double[] logAlphaAge = ages.logShifted(alpha);
+      double[] logBetaAge = ages.logShifted(beta);
+      double[] inverseAlphaAge = ages.inverseShifted(alpha);
+      double[] inverseBetaAge = ages.inverseShifted(beta);
       LogHypergeometric p1 = LogHypergeometric.of(model, xs, xRecency, recencies.values, withGradient);
       LogHypergeometric p2 = LogHypergeometric.of(model, xs, xAge, ages.values, withGradient);
       double logS = Math.log(s);
@@ -253,22 +253,6 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta) impl
       });
       return new LogHypergeometric(value, dr, dalpha, ds, dbeta);
     }
-  }
-
-  private static double[] logShifted(double[] values, double shift) {
-    double[] result = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      result[i] = Math.log(shift + values[i]);
-    }
-    return result;
-  }
-
-  private static double[] inverseShifted(double[] values, double shift) {
-    double[] result = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      result[i] = 1 / (shift + values[i]);
-    }
-    return result;
   }
 
   private double logPrefactor(double x) {

@@ -42,6 +42,24 @@ final class ValueIndex {
     return values.length;
   }
 
+  /** {@code ln(shift + v)} per distinct value v: the likelihoods' logarithms of t_x or T plus a parameter. */
+  double[] logShifted(double shift) {
+    double[] result = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      result[i] = Math.log(shift + values[i]);
+    }
+    return result;
+  }
+
+  /** {@code 1 / (shift + v)} per distinct value v (for the gradients). */
+  double[] inverseShifted(double shift) {
+    double[] result = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      result[i] = 1 / (shift + values[i]);
+    }
+    return result;
+  }
+
   /**
    * Distinct pairs of two indexed columns: per pair the positions in {@code first} and {@code second}, and per
    * row the pair's position (in order of first appearance).
