@@ -57,7 +57,7 @@ public final class KpisStage implements Stage {
     SilverTables silver = context.silver();
     try {
       new CurrencyConversion(settings.parameters().features())
-          .requireKnownCurrencies(List.of(OrderFacts.countedOrders(silver, settings.parameters().features(), runDate)));
+          .requireKnownCurrencies(silver, List.of(OrderFacts.countedOrders(silver, settings.parameters().features(), runDate)));
     } catch (UnknownCurrencyException e) {
       throw CpmException.dataQuality("orders: " + e.getMessage());
     }

@@ -22,6 +22,20 @@ public final class SparkSessions {
   static final String CODEGEN_CACHE_ENTRIES = "spark.sql.codegen.cache.maxEntries";
   static final String DEFAULT_CODEGEN_CACHE_ENTRIES = "2000";
 
+  /**
+   * Delta 3.3 stores a table's file list in each commit's checksum file (.crc) and, when the previous
+   * checksum lacks it (always on a table's first commit), reconstructs the previous snapshot's file list with
+   * a Spark job to compute it. Nothing on the read path uses that list (it only saves the job on the next
+   * commit), and a nightly run creates or first-writes dozens of tables, so one job per commit is pure
+   * overhead. The checksum itself (counts, sizes, protocol, metadata) is still written.
+   */
+  static final String ALL_FILES_IN_CRC = "spark.databricks.delta.allFilesInCrc.enabled";
+
+  /** Defaults that apply unless the submitter or the config file sets the key. */
+  static final Map<String, String> DEFAULTS = Map.of(
+      CODEGEN_CACHE_ENTRIES, DEFAULT_CODEGEN_CACHE_ENTRIES,
+      ALL_FILES_IN_CRC, "false");
+
   private SparkSessions() {}
 
   public static SparkSession getOrCreate(CpmConfig config) {
@@ -41,9 +55,11 @@ public final class SparkSessions {
     }
     builder.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
-    if (!submitted.contains(CODEGEN_CACHE_ENTRIES)) {
-      builder.config(CODEGEN_CACHE_ENTRIES, DEFAULT_CODEGEN_CACHE_ENTRIES);
-    }
+    DEFAULTS.forEach((key, value) -> {
+      if (!submitted.contains(key)) {
+        builder.config(key, value);
+      }
+    });
     for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
       if (!submitted.contains(e.getKey())) {
         builder.config(e.getKey(), e.getValue());

@@ -82,8 +82,7 @@ public final class Tables {
   public void replaceRunDate(Dataset<Row> rows, String table, LocalDate runDate) {
     Dataset<Row> withDate = rows.withColumn(RUN_DATE, functions.lit(java.sql.Date.valueOf(runDate)));
     if (!exists(table)) {
-      ColumnDocs.withComments(withDate, table).write().format("delta").mode("overwrite").partitionBy(RUN_DATE)
-          .save(location(table));
+      create(withDate, table, java.util.Map.of(), RUN_DATE);
     } else {
       withDate.write().format("delta").mode("overwrite")
           .option("replaceWhere", RUN_DATE + " = DATE'" + runDate + "'")
@@ -110,18 +109,33 @@ public final class Tables {
   public void replaceWhere(Dataset<Row> rows, String table, String partitionColumn, String condition,
       java.util.Map<String, String> tableProperties) {
     if (!exists(table)) {
-      ColumnDocs.withComments(rows, table).write().format("delta").mode("overwrite").options(tableProperties)
-          .partitionBy(partitionColumn).save(location(table));
+      create(rows, table, tableProperties, partitionColumn);
     } else {
       rows.write().format("delta").mode("overwrite").option("replaceWhere", condition).save(location(table));
     }
     register(table);
   }
 
+  /**
+   * Creates a table with its column comments. The save mode is {@code errorifexists}, not {@code overwrite}:
+   * an overwrite first lists the files it replaces (a Spark job over the table's state, empty here), and a
+   * table that another writer created in the meantime fails the write instead of being silently replaced.
+   */
+  private void create(Dataset<Row> rows, String table, java.util.Map<String, String> tableProperties,
+      String... partitionColumns) {
+    org.apache.spark.sql.DataFrameWriter<Row> writer = ColumnDocs.withComments(rows, table).write().format("delta")
+        .mode("errorifexists").options(tableProperties);
+    (partitionColumns.length == 0 ? writer : writer.partitionBy(partitionColumns)).save(location(table));
+  }
+
   /** Replaces a whole table's contents atomically. */
   public void overwrite(Dataset<Row> rows, String table) {
-    ColumnDocs.withComments(rows, table).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
-        .save(location(table));
+    if (!exists(table)) {
+      create(rows, table, java.util.Map.of());
+    } else {
+      ColumnDocs.withComments(rows, table).write().format("delta").mode("overwrite")
+          .option("overwriteSchema", "true").save(location(table));
+    }
     register(table);
   }
 
@@ -145,8 +159,7 @@ public final class Tables {
   public void merge(Dataset<Row> updates, String table, List<String> keys, String newerCondition,
       java.util.Map<String, String> tableProperties) {
     if (!exists(table)) {
-      ColumnDocs.withComments(updates, table).write().format("delta").mode("overwrite").options(tableProperties)
-          .save(location(table));
+      create(updates, table, tableProperties);
       register(table);
       return;
     }

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
+import io.cpm.metrics.schema.SilverTables;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -37,6 +38,17 @@ public final class CurrencyConversion {
     rate = rate.otherwise(raise_error(concat(lit("Unknown currency "), currency,
         lit(": no exchange rate to " + params.baseCurrency()))));
     return amount.cast("double").multiply(rate);
+  }
+
+  /**
+   * {@link #requireKnownCurrencies(List)} for tables that hold a subset of the silver orders and invoices: when
+   * every currency of silver has a rate (checked once per {@link SilverTables}), nothing more is read; otherwise
+   * the given tables are checked, so a currency without a rate fails only where it is used.
+   */
+  public void requireKnownCurrencies(SilverTables silver, List<Dataset<Row>> subsets) {
+    if (!params.rates().keySet().containsAll(silver.currencies())) {
+      requireKnownCurrencies(subsets);
+    }
   }
 
   /**

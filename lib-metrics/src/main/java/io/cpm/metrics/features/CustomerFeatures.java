@@ -33,6 +33,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +122,7 @@ public final class CustomerFeatures {
     Dataset<Row> run() {
       Dataset<Row> orders = dated(OrderFacts.countedOrders(silver, params, asOfDate), col("order_date"));
       Dataset<Row> invoices = dated(silver.invoices(), col("issued_at"));
-      currency.requireKnownCurrencies(List.of(orders, invoices));
+      currency.requireKnownCurrencies(silver, List.of(orders, invoices));
       Dataset<Row> lines = lines(orders);
 
       List<Source> sources = List.of(
@@ -321,27 +322,34 @@ public final class CustomerFeatures {
               min_by(col("channel"), struct(col("created_at"), col("lead_id"))))));
     }
 
-    /** Features computed from the aggregated ones (ratios go through {@code SafeDivision}). */
+    /**
+     * Features computed from the aggregated ones (ratios go through {@code SafeDivision}). Added in two
+     * {@code withColumns} steps (the second uses columns of the first), not one {@code withColumn} each: every
+     * step analyzes the whole plan of eleven joined sources again, and the features are computed for the run
+     * date and for every churn snapshot.
+     */
     private Dataset<Row> derive(Dataset<Row> aggregated) {
       Column revenueLifetime = col("revenue_lifetime");
-      return aggregated
-          .withColumn("revenue_share_by_product_line", expr(
-              "map_filter(transform_values(revenue_by_product_line, (k, v) -> "
-                  + "CASE WHEN revenue_lifetime <> 0 THEN v / revenue_lifetime END), (k, v) -> v IS NOT NULL)"))
-          .withColumn("product_lines_held", expr("size(map_filter(revenue_by_product_line, (k, v) -> v > 0))"))
-          .withColumn("gross_margin_pct_12m", ratio(col("gross_margin_12m"), col("costed_revenue_12m")))
-          .withColumn("price_index", ratio(col("paid_value"), col("typical_value")))
-          .withColumn("price_sensitivity", lit(1.0).minus(col("price_index")))
-          .withColumn("discount_share", ratio(col("discounted_value"), col("bought_value")))
-          .withColumn("recency_days", datediff(asOf, col("last_order_date")))
-          .withColumn("frequency_12m", col("order_count_12m"))
-          .withColumn("monetary_12m", col("revenue_12m"))
-          .withColumn("avg_order_value", ratio(revenueLifetime, col("order_count_lifetime")))
-          .withColumn("is_repeat_buyer", col("order_count_lifetime").geq(2))
-          .withColumn("order_trend", ratio(col("revenue_90d"), col("revenue_prev_90d")))
-          .withColumn("return_rate", ratio(col("returned_units_12m"), col("sold_units_12m")))
-          .withColumn("tenure_days", datediff(asOf, col("created_date")))
-          .withColumn("days_since_last_order", col("recency_days"));
+      Map<String, Column> first = new LinkedHashMap<>();
+      first.put("revenue_share_by_product_line", expr(
+          "map_filter(transform_values(revenue_by_product_line, (k, v) -> "
+              + "CASE WHEN revenue_lifetime <> 0 THEN v / revenue_lifetime END), (k, v) -> v IS NOT NULL)"));
+      first.put("product_lines_held", expr("size(map_filter(revenue_by_product_line, (k, v) -> v > 0))"));
+      first.put("gross_margin_pct_12m", ratio(col("gross_margin_12m"), col("costed_revenue_12m")));
+      first.put("price_index", ratio(col("paid_value"), col("typical_value")));
+      first.put("discount_share", ratio(col("discounted_value"), col("bought_value")));
+      first.put("recency_days", datediff(asOf, col("last_order_date")));
+      first.put("frequency_12m", col("order_count_12m"));
+      first.put("monetary_12m", col("revenue_12m"));
+      first.put("avg_order_value", ratio(revenueLifetime, col("order_count_lifetime")));
+      first.put("is_repeat_buyer", col("order_count_lifetime").geq(2));
+      first.put("order_trend", ratio(col("revenue_90d"), col("revenue_prev_90d")));
+      first.put("return_rate", ratio(col("returned_units_12m"), col("sold_units_12m")));
+      first.put("tenure_days", datediff(asOf, col("created_date")));
+      Map<String, Column> second = new LinkedHashMap<>();
+      second.put("price_sensitivity", lit(1.0).minus(col("price_index")));
+      second.put("days_since_last_order", col("recency_days"));
+      return aggregated.withColumns(first).withColumns(second);
     }
 
     /** The key of the largest value in an array of (key, value) structs; ties go to the alphabetically first key. */

@@ -1,8 +1,14 @@
 package io.cpm.metrics.schema;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.upper;
+
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -13,6 +19,7 @@ import org.apache.spark.sql.Row;
  */
 public final class SilverTables {
   private final Map<Entity, Dataset<Row>> tables;
+  private Set<String> currencies;
 
   private SilverTables(Map<Entity, Dataset<Row>> tables) {
     this.tables = tables;
@@ -73,5 +80,24 @@ public final class SilverTables {
 
   public Dataset<Row> tickets() {
     return tables.get(Entity.TICKETS);
+  }
+
+  /**
+   * The distinct upper-cased currency codes of all orders and invoices, computed once (one small Spark job) and
+   * kept: features at several as-of dates and the KPIs all need to know that every currency has a rate, and
+   * they read subsets of these rows.
+   */
+  public synchronized Set<String> currencies() {
+    if (currencies == null) {
+      Dataset<Row> codes = orders().select(upper(col("currency")).as("currency"))
+          .union(invoices().select(upper(col("currency")).as("currency")))
+          .where(col("currency").isNotNull()).distinct();
+      Set<String> found = new TreeSet<>();
+      for (Row row : codes.collectAsList()) {
+        found.add(row.getString(0));
+      }
+      currencies = Collections.unmodifiableSet(found);
+    }
+    return currencies;
   }
 }

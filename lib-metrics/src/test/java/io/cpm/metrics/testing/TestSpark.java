@@ -33,6 +33,7 @@ public final class TestSpark {
           .config("spark.sql.adaptive.enabled", "false")
           // As in the jobs' SparkSessions: 100 cached classes (Spark's default) evict before reuse.
           .config("spark.sql.codegen.cache.maxEntries", "2000")
+          .config("spark.databricks.delta.allFilesInCrc.enabled", "false")
           .config("spark.local.dir", scratch.resolve("spark-local").toString())
           .config("spark.sql.warehouse.dir", scratch.resolve("spark-warehouse").toString())
           .config("spark.databricks.delta.snapshotPartitions", "2")
