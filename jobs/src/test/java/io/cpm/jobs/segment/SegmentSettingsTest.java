@@ -28,7 +28,7 @@ class SegmentSettingsTest {
     assertThat(settings.rfm().segments()).hasSize(12);
     assertThat(settings.tiers().thresholdMode()).isEqualTo(TierParameters.ThresholdMode.PERCENTILE);
     assertThat(settings.kmeans().kMin()).isEqualTo(3);
-    assertThat(settings.kmeans().kMax()).isEqualTo(8);
+    assertThat(settings.kmeans().kMax()).isEqualTo(6);
     assertThat(settings.kmeans().seed()).isEqualTo(42);
     assertThat(settings.kmeans().columns()).containsExactly("monetary_12m", "frequency_12m", "recency_days",
         "activities_90d");
