@@ -221,8 +221,8 @@ class PlantedTruthFeaturesIT {
    * (everyone who ever ordered: prospects have no recency and no cluster).
    *
    * <p><b>Issue 5 point 7 asks for ARI ≥ 0.8; on this data it is not met.</b> Measured (seed 20251): ARI 0.242,
-   * silhouette picks k = 3 — champions; churners with most decliners; new customers — and steady and seasonal
-   * customers split over all three. On the four cluster features (12-month monetary and frequency, recency, 90-day
+   * silhouette picks k = 3 — champions with most steady customers; churners with most decliners; new customers with
+   * the other steady ones — and seasonal customers split over all three. On the four cluster features (12-month monetary and frequency, recency, 90-day
    * activities) a seasonal customer between seasons looks like a steady one and a decliner like an early churner,
    * so six types do not form six clusters (docs/segmentation.md, "Known limits"). The assertion is the floor that
    * truly holds, so a clustering that stops separating even champions, lapsing and new customers fails.
