@@ -19,11 +19,14 @@ import java.util.Locale;
  *
  * <p>Behaviour per {@link LatentType}: purchases are a Poisson process (simulated by thinning, Lewis and
  * Shedler 1979) with a per-customer rate; the type modulates the rate over time — seasonal peaks,
- * a linear decline over the last ~6 months, a stop at the churn date after a 60–120 day warning phase with
+ * a decline that starts 4–6 months before the end and takes orders (and their size), activities and logins down
+ * to a tenth within three months, a stop at the churn date after a 60–120 day warning phase with
  * fewer activities and logins, more tickets and complaints and low NPS scores.
  */
 final class CustomerSimulator {
   private static final double DAYS_PER_MONTH = 365.25 / 12;
+  /** Days a planted decline takes from the old rate down to its floor. */
+  private static final long DECLINE_DAYS = 90;
   private static final LatentType[] TYPES = LatentType.values();
   private static final double[] TYPE_SHARES = LatentType.shares();
   private static final double[] REGION_SHARES =
@@ -165,7 +168,7 @@ final class CustomerSimulator {
       churnDate = planned.isBefore(firstOrder.plusDays(150)) ? firstOrder.plusDays(150) : planned;
       warningStart = churnDate.minusDays(draw.between(60, 120));
     } else if (type == DECLINING) {
-      declineStart = end.minusDays(draw.between(160, 200));
+      declineStart = end.minusDays(draw.between(120, 180));
     } else if (type == SEASONAL) {
       peakMonth = draw.between(1, 12);
     }
@@ -319,7 +322,7 @@ final class CustomerSimulator {
   private double touchFactor(long day) {
     return switch (type) {
       case CHURNER -> day < warningStart.toEpochDay() ? 1.0 : day <= churnDate.toEpochDay() ? 0.3 : 0.15;
-      case DECLINING -> declineFactor(day, 0.85);
+      case DECLINING -> declineFactor(day, 0.15);
       case SEASONAL -> inPeak(day) ? 1.8 : 0.7;
       default -> 1.0;
     };
@@ -328,19 +331,27 @@ final class CustomerSimulator {
   private double loginFactor(long day) {
     return switch (type) {
       case CHURNER -> day < warningStart.toEpochDay() ? 1.0 : day <= churnDate.toEpochDay() ? 0.15 : 0.0;
-      case DECLINING -> declineFactor(day, 0.8);
+      case DECLINING -> declineFactor(day, 0.1);
       case SEASONAL -> inPeak(day) ? 1.8 : 0.7;
       default -> 1.0;
     };
   }
 
-  /** 1 before the decline starts, then falling linearly by {@code drop} until the end date. */
-  private double declineFactor(long day, double drop) {
-    long startDay = declineStart.toEpochDay();
-    if (day < startDay) {
+  /**
+   * 1 before the decline starts, then falling linearly over {@link #DECLINE_DAYS} days to {@code floor}, which it
+   * keeps to the end date.
+   */
+  private double declineFactor(long day, double floor) {
+    long since = day - declineStart.toEpochDay();
+    if (since <= 0) {
       return 1.0;
     }
-    return 1.0 - drop * (day - startDay) / (double) Math.max(1, end.toEpochDay() - startDay);
+    return since >= DECLINE_DAYS ? floor : 1.0 - (1.0 - floor) * since / DECLINE_DAYS;
+  }
+
+  /** Order value multiplier: a declining customer's baskets shrink with the rate, to 55 % at the floor. */
+  private double basketFactor(long day) {
+    return type == DECLINING ? 0.5 + 0.5 * declineFactor(day, 0.1) : 1.0;
   }
 
   /** Whether the day falls in the customer's three-month buying season. */
@@ -395,31 +406,36 @@ final class CustomerSimulator {
     placeOrder(firstOrder, horizon);
     double maxFactor = type == SEASONAL ? 3.4 : 1.0;
     poissonProcess(ordersPerYear / 365.25, maxFactor, firstOrder.toEpochDay() + 1, horizon.toEpochDay(),
-        this::orderFactor, day -> placeOrder(LocalDate.ofEpochDay(day), horizon));
+        this::orderFactor, day -> placeOrder(LocalDate.ofEpochDay(day), horizon, basketFactor(day)));
     if (type == CHURNER && lastOrder.isBefore(churnDate)) {
       // The churn date is the last purchase: the customer is gone the day after.
       placeOrder(churnDate, horizon);
     }
-    if (type == DECLINING && lastOrder.isBefore(end.minusDays(75))) {
-      // Declining customers are still alive at the end: one late, smaller purchase.
-      placeOrder(end.minusDays(draw.between(5, 75)), horizon);
+    if (type == DECLINING && lastOrder.isBefore(end.minusDays(89))) {
+      // Declining customers are still alive at the end: one late, smaller purchase in the last 90 days.
+      LocalDate late = end.minusDays(draw.between(30, 89));
+      placeOrder(late, horizon, basketFactor(late.toEpochDay()));
     }
   }
 
   private double orderFactor(long day) {
     return switch (type) {
       case SEASONAL -> inPeak(day) ? 3.4 : 0.2;
-      case DECLINING -> declineFactor(day, 0.8);
+      case DECLINING -> declineFactor(day, 0.1);
       case CHURNER -> day < warningStart.toEpochDay() ? 1.0 : 0.5;
       default -> 1.0;
     };
   }
 
   private void placeOrder(LocalDate date, LocalDate returnHorizon) {
+    placeOrder(date, returnHorizon, 1.0);
+  }
+
+  private void placeOrder(LocalDate date, LocalDate returnHorizon, double valueFactor) {
     String orderId = ids.order();
     out.emit(Entity.ORDERS, date, new Object[] {orderId, customerId, date, "completed", currency});
     int lines = 1 + Math.min(5, draw.poisson(1.0));
-    double orderValue = meanOrderValueEur * draw.gamma(4.0, 1.0) / rateToEur;
+    double orderValue = meanOrderValueEur * valueFactor * draw.gamma(4.0, 1.0) / rateToEur;
     long totalCents = 0;
     Catalog.Product firstProduct = null;
     long firstUnitCents = 0;

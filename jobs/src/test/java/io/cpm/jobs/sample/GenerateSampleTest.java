@@ -183,7 +183,7 @@ class GenerateSampleTest {
           assertThat(churn).isAfter(end.minusDays(366)).isBefore(end.minusDays(40));
         }
         case "new" -> assertThat(dates).as(customer).isNotEmpty().allMatch(d -> d.isAfter(end.minusDays(90)));
-        case "declining" -> assertThat(dates).as(customer).anyMatch(d -> d.isAfter(end.minusDays(76)));
+        case "declining" -> assertThat(dates).as(customer).anyMatch(d -> d.isAfter(end.minusDays(90)));
         default -> assertThat(dates).as(customer).isNotEmpty();
       }
       long recent = dates.stream().filter(d -> d.isAfter(end.minusDays(365))).count();
