@@ -535,6 +535,11 @@ public final class IngestStage implements Stage {
       String table;
       if (write.getValue()) {
         table = w.entity.table();
+        if (acceptedRows(w) == 0 && tables.exists(table)) {
+          // Nothing to upsert (e.g. a header-only export): a MERGE would only read the table and commit nothing.
+          context.progress().step(NAME, table + " unchanged (" + w.entity.entityName() + ": no accepted rows)");
+          return null;
+        }
         mergeSilver(tables, w, runDateValue);
       } else {
         table = BRONZE_PREFIX + w.entity.entityName();
@@ -570,6 +575,15 @@ public final class IngestStage implements Stage {
     }
     tables.replaceWhere(context.spark().createDataFrame(runs, INGEST_RUNS_SCHEMA), INGEST_RUNS, Tables.RUN_DATE,
         mine, Map.of());
+  }
+
+  /** Rows of the entity's files that passed every check (read minus quarantined by any reason). */
+  private static long acceptedRows(Work w) {
+    long accepted = 0;
+    for (FileCounts c : fileCounts(w)) {
+      accepted += c.rowsAccepted();
+    }
+    return accepted;
   }
 
   /** Upserts accepted rows; within this run the last file (by name) and line of a key wins. */

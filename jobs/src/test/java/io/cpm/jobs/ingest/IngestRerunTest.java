@@ -76,6 +76,33 @@ class IngestRerunTest {
   }
 
   @Test
+  void aHeaderOnlyExportSkipsTheMergeAndLeavesItsSilverTableAsItWas() {
+    Landing landing = twoDays("headeronly");
+    ingest(landing, D1);
+    String d3 = "2025-03-31";
+    landing.file(d3, "crm", "accounts.csv",
+        "customer_id,name,industry,region,size,owner_id,created_at,first_contact_at,email,phone");
+    landing.file(d3, "erp", "orders.csv", "order_id,customer_id,order_date,status,currency",
+        "O9,C2,2025-03-31,open,EUR");
+    long customersVersions = versions(landing, "customers");
+    long ordersVersions = versions(landing, "orders");
+    Map<String, List<String>> before = silver(landing, RERUN);
+    CliRunner.Result result = landing.ingest(d3);
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCode.OK);
+    assertThat(result.out() + result.err()).contains("customers unchanged (accounts: no accepted rows)")
+        .doesNotContain("orders unchanged");
+    assertThat(versions(landing, "customers")).isEqualTo(customersVersions);
+    assertThat(versions(landing, "orders")).isEqualTo(ordersVersions + 1);
+    assertThat(silver(landing, RERUN).get("customers")).isEqualTo(before.get("customers"));
+    assertThat(spark.sql("SELECT rows_read FROM " + landing.database + ".ingest_runs WHERE entity = 'accounts'"
+        + " AND run_date = DATE'" + d3 + "'").first().getLong(0)).isZero();
+  }
+
+  private static long versions(Landing landing, String table) {
+    return spark.sql("DESCRIBE HISTORY " + landing.database + "." + table).count();
+  }
+
+  @Test
   void anotherExportLayoutMappedByConfigGivesIdenticalSilver() {
     Landing standard = standardLayout("layout-standard");
     ingest(standard, D1);
