@@ -26,7 +26,10 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>prospect — no order yet;</li>
  *   <li>churned — t &gt; churnedDays;</li>
  *   <li>at_risk — t &gt; max(atRiskMinDays, atRiskCycleMultiple · c) (atRiskDefaultDays when c is unknown), or
- *       order_trend &lt; atRiskTrend with at least atRiskTrendMinOrders orders in 12 months;</li>
+ *       order_trend &lt; atRiskTrend with at least atRiskTrendMinOrders orders in 12 months, or (first order more
+ *       than newDays ago) activities_90d &lt; atRiskActivityTrend · the customer's own 90-day rate over the nine
+ *       months before (activities_12m − activities_90d) / 3, with at least atRiskActivityMinEarlier activities in
+ *       those nine months;</li>
  *   <li>reactivated — the previous stage was churned (an order came since), or was reactivated and began at
  *       most reactivatedDays ago;</li>
  *   <li>new — first order at most newDays ago;</li>
@@ -59,13 +62,19 @@ public final class Lifecycle {
     Column trend = col("order_trend");
     Column falling = trend.isNotNull().and(trend.lt(params.atRiskTrend()))
         .and(coalesce(col("frequency_12m"), lit(0L)).geq(params.atRiskTrendMinOrders()));
+    Column recent = coalesce(col("activities_90d"), lit(0L));
+    Column earlier = coalesce(col("activities_12m"), lit(0L)).minus(recent);
+    Column quieter = lit(params.atRiskActivityTrend() > 0)
+        .and(datediff(day, col("first_order_date")).gt(params.newDays()))
+        .and(earlier.geq(params.atRiskActivityMinEarlier()))
+        .and(recent.lt(earlier.divide(3.0).multiply(params.atRiskActivityTrend())));
     Column previousStage = col(PREVIOUS_STAGE);
     Column reactivated = previousStage.equalTo("churned")
         .or(previousStage.equalTo("reactivated")
             .and(datediff(day, col(PREVIOUS_SINCE)).leq(params.reactivatedDays())));
     Column stage = when(col("first_order_date").isNull(), "prospect")
         .when(sinceLast.gt(params.churnedDays()), "churned")
-        .when(sinceLast.gt(overdueLimit).or(falling), "at_risk")
+        .when(sinceLast.gt(overdueLimit).or(falling).or(quieter), "at_risk")
         .when(reactivated, "reactivated")
         .when(datediff(day, col("first_order_date")).leq(params.newDays()), "new")
         .when(trend.isNotNull().and(trend.geq(params.growingTrend())), "growing")

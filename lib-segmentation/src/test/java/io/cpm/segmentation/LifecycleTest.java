@@ -35,7 +35,20 @@ class LifecycleTest {
     rows.add("overdue", "first_order_date", D.minusDays(400), "days_since_last_order", 70,
         "purchase_cycle_days", 30.0, "order_trend", 1.0, "frequency_12m", 12L);
     rows.add("falling", "first_order_date", D.minusDays(400), "days_since_last_order", 10,
-        "purchase_cycle_days", 30.0, "order_trend", 0.3, "frequency_12m", 8L);
+        "purchase_cycle_days", 30.0, "order_trend", 0.2, "frequency_12m", 8L);
+    // 4 activities in 90 days against 30 in the nine months before (10 per 90 days): below half its own rate
+    rows.add("quieter", "first_order_date", D.minusDays(400), "days_since_last_order", 10,
+        "purchase_cycle_days", 30.0, "order_trend", 1.0, "frequency_12m", 12L,
+        "activities_90d", 4L, "activities_12m", 34L);
+    // 5 of 10 per 90 days is not below half; 2 against 8 earlier is too little history; a new buyer is exempt
+    rows.add("half-as-busy", "first_order_date", D.minusDays(400), "days_since_last_order", 10,
+        "purchase_cycle_days", 30.0, "order_trend", 1.0, "frequency_12m", 12L,
+        "activities_90d", 5L, "activities_12m", 35L);
+    rows.add("little-history", "first_order_date", D.minusDays(400), "days_since_last_order", 10,
+        "purchase_cycle_days", 30.0, "order_trend", 1.0, "frequency_12m", 12L,
+        "activities_90d", 0L, "activities_12m", 8L);
+    rows.add("new-after-courting", "first_order_date", D.minusDays(60), "days_since_last_order", 10,
+        "activities_90d", 2L, "activities_12m", 40L);
     rows.add("churned", "first_order_date", D.minusDays(900), "days_since_last_order", 400);
     rows.add("back", "first_order_date", D.minusDays(900), "days_since_last_order", 3, "purchase_cycle_days", 200.0);
     rows.add("still-back", "first_order_date", D.minusDays(900), "days_since_last_order", 30,
@@ -56,7 +69,9 @@ class LifecycleTest {
         .containsEntry("overdue", "at_risk").containsEntry("falling", "at_risk")
         .containsEntry("churned", "churned").containsEntry("back", "reactivated")
         .containsEntry("still-back", "reactivated").containsEntry("back-long-ago", "mature")
-        .hasSize(10);
+        .containsEntry("quieter", "at_risk").containsEntry("half-as-busy", "mature")
+        .containsEntry("little-history", "mature").containsEntry("new-after-courting", "new")
+        .hasSize(14);
   }
 
   @Test

@@ -65,6 +65,7 @@ public record SegmentSettings(RfmParameters rfm, TierParameters tiers, Lifecycle
           c.number("lifecycle.growing-trend"), c.number("lifecycle.at-risk-cycle-multiple"),
           c.integer("lifecycle.at-risk-min-days"), c.integer("lifecycle.at-risk-default-days"),
           c.number("lifecycle.at-risk-trend"), c.integer("lifecycle.at-risk-trend-min-orders"),
+          c.number("lifecycle.at-risk-activity-trend"), c.integer("lifecycle.at-risk-activity-min-earlier"),
           c.integer("lifecycle.churned-days"), c.integer("lifecycle.reactivated-days"));
       List<ClusterFeature> features = new ArrayList<>();
       for (Config feature : c.configList("kmeans.features")) {

@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -222,9 +223,12 @@ class PlantedTruthFeaturesIT {
    *
    * <p><b>Issue 5 point 7 asks for ARI ≥ 0.8; on this data it is not met.</b> Measured (seed 20251): ARI 0.242,
    * silhouette picks k = 3 — champions with most steady customers; churners with most decliners; new customers with
-   * the other steady ones — and seasonal customers split over all three. On the four cluster features (12-month monetary and frequency, recency, 90-day
-   * activities) a seasonal customer between seasons looks like a steady one and a decliner like an early churner,
-   * so six types do not form six clusters (docs/segmentation.md, "Known limits"). The assertion is the floor that
+   * the other steady ones — and seasonal customers split over all three. On the four cluster features (12-month
+   * monetary and frequency, recency, 90-day activities) a seasonal customer between seasons looks like a steady one
+   * and a decliner like an early churner, so six types do not form six clusters. Nor would other features get there:
+   * {@code scripts/planted-types-bound.py} shows that a classifier <i>trained on the planted types</i> reaches only
+   * ARI 0.73 on trend, seasonality and tenure aggregates and 0.80 on 18 months of monthly histories, an upper bound
+   * that unsupervised k-means cannot beat (docs/segmentation.md, "Known limits"). The assertion is the floor that
    * truly holds, so a clustering that stops separating even champions, lapsing and new customers fails.
    */
   @Test
@@ -255,18 +259,31 @@ class PlantedTruthFeaturesIT {
   }
 
   /**
-   * <b>Issue 5 point 7 asks for ≥ 90 %; on this data it is not met.</b> Measured (seed 20251): 84.0 % (61.9 % before
-   * the generator's decline was made clearer). Most of the rest are decliners with few orders (a gamma-drawn rate of
-   * a few orders a year): their own purchase cycle is so long that the keep-alive order of the last 90 days is not
-   * overdue, and with under 4 orders in 12 months the lifecycle trend rule does not apply (docs/segmentation.md,
-   * "Known limits"). The assertion is what holds; it fails on the old generator.
+   * Issue 5 point 7: ≥ 90 % of planted decliners in a warning segment. Measured (seed 20251): 98.7 %; 84.0 % before
+   * the lifecycle rule on the customer's own activity rate (61.9 % before the generator's decline was made clearer).
+   * So that a rule flagging everyone cannot pass, the other types' shares in the same warning set are printed and
+   * bounded. Measured now (before the activity rule and the stricter revenue-trend default): champions 14.2 %
+   * (22.6 %), steady 45.3 % (47.4 %), seasonal 65.5 % (63.9 %), new 22.5 % (22.5 %), churners 92.7 % (82.3 %). RFM
+   * quintiles put part of any steady population in at_risk / need_attention, and a steady buyer's gaps are often
+   * longer than twice its median gap (docs/segmentation.md, "Ground truth").
    */
   @Test
   void plantedDeclinersLandInAWarningSegment() {
-    double share = share("declining",
-        s -> WARNING_RFM.contains(s.getString(2)) || "at_risk".equals(s.getString(3)));
+    Predicate<Row> warning = s -> WARNING_RFM.contains(s.getString(2)) || "at_risk".equals(s.getString(3));
+    double share = share("declining", warning);
+    Map<String, Double> others = new TreeMap<>();
+    for (String type : List.of("champion", "steady", "seasonal", "new", "churner")) {
+      others.put(type, share(type, warning));
+    }
+    System.out.printf("planted truth: share of each other planted type in the decliners' warning set: %s%n",
+        others.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.1f %%", e.getKey(), 100 * e.getValue()))
+            .toList());
     assertThat(share).as("share of planted decliners in at_risk/about_to_sleep/need_attention/cant_lose RFM or"
-        + " lifecycle at_risk (target 0.9 not met, measured 0.840)").isGreaterThanOrEqualTo(0.8);
+        + " lifecycle at_risk").isGreaterThanOrEqualTo(0.9);
+    assertThat(others.get("champion")).as("share of planted champions in the decliners' warning set")
+        .isLessThanOrEqualTo(0.3);
+    assertThat(others.get("steady")).as("share of planted steady customers in the decliners' warning set")
+        .isLessThanOrEqualTo(0.6);
   }
 
   private static double share(String type, Predicate<Row> inSegment) {

@@ -36,6 +36,8 @@ class SegmentSettingsTest {
     assertThat(settings.taskRules()).extracting(r -> r.name())
         .containsExactly("churn_risk", "welcome", "service", "finance");
     assertThat(settings.lifecycle().churnedDays()).isEqualTo(365);
+    assertThat(settings.lifecycle().atRiskActivityTrend()).isEqualTo(0.5);
+    assertThat(settings.lifecycle().atRiskActivityMinEarlier()).isEqualTo(9);
   }
 
   @Test
@@ -47,6 +49,11 @@ class SegmentSettingsTest {
     Config badRule = ConfigFactory.parseString(
         "playbook.rules = [{ when { tier = [high] }, action = x, owner-role = y }]").withFallback(DEFAULTS);
     assertThatThrownBy(() -> SegmentSettings.from(badRule, 1)).hasMessageContaining("unknown column tier");
+    Config badActivityRule = ConfigFactory.parseString("lifecycle.at-risk-activity-trend = 1.5")
+        .withFallback(DEFAULTS);
+    assertThatThrownBy(() -> SegmentSettings.from(badActivityRule, 1))
+        .isInstanceOfSatisfying(CpmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageContaining("at-risk-activity-trend 1.5");
     Config disabled = ConfigFactory.parseString("tasks.service.enabled = false").withFallback(DEFAULTS);
     assertThat(SegmentSettings.from(disabled, 1).taskRules()).extracting(r -> r.name()).doesNotContain("service");
   }

@@ -21,7 +21,7 @@ public final class Defaults {
   }
 
   public static LifecycleParameters lifecycle() {
-    return new LifecycleParameters(90, 1.2, 2.0, 45, 120, 0.5, 4, 365, 90);
+    return new LifecycleParameters(90, 1.2, 2.0, 45, 120, 0.25, 4, 0.5, 9, 365, 90);
   }
 
   public static List<ClusterFeature> clusterFeatures() {

@@ -37,6 +37,7 @@ public final class FeatureRows {
         {"top_ticket_topic", DataTypes.StringType}, {"preferred_product_line", DataTypes.StringType},
         {"price_sensitivity", DataTypes.DoubleType}, {"activities_30d", DataTypes.LongType},
         {"activities_prev_30d", DataTypes.LongType}, {"activities_90d", DataTypes.LongType},
+        {"activities_12m", DataTypes.LongType},
         {"logins_30d", DataTypes.LongType}, {"recency_days", DataTypes.IntegerType},
         {"frequency_12m", DataTypes.LongType}, {"monetary_12m", DataTypes.DoubleType},
         {"purchase_cycle_days", DataTypes.DoubleType}, {"avg_order_value", DataTypes.DoubleType},
