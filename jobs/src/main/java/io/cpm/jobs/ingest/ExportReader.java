@@ -39,19 +39,29 @@ import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayBasedMapData;
+import org.apache.spark.sql.catalyst.util.DateTimeUtils;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Streams one export file into rows of {@link #schema(Entity)}: the raw values (for bronze), the typed
  * canonical values (for silver) and the first row-level {@link ReasonCode} with a message naming the
  * field and value. Runs inside a Spark task, one file per task, so files are parsed on executors while
  * keeping exact line numbers.
+ *
+ * <p>Rows are produced in Spark's internal form ({@link InternalRow}: {@link UTF8String} text, dates as days
+ * and timestamps as microseconds since the epoch, {@link Decimal} money), so building the DataFrame runs no
+ * {@code Row} encoder; the values are exactly those the encoder made of {@code java.sql.Date}, {@code
+ * java.sql.Timestamp} and {@code BigDecimal}.
  *
  * <p>Problems with the file as a whole (no header, a required column missing from the header, truncated or
  * corrupt gzip, unreadable bytes in the header, an empty file) throw {@link CpmException#dataQuality}
@@ -70,6 +80,12 @@ final class ExportReader implements Serializable {
   static final String KEY_HASH = "_key_hash";
   static final String KEY_REPEATED = "_key_repeated";
   private static final int MAX_VALUE_IN_MESSAGE = 80;
+  /**
+   * From this day on (UTC) Spark's rebasing of {@code java.sql} dates and timestamps from the hybrid Julian
+   * calendar is the identity in every time zone (its last switch is 1900-01-01), so days and microseconds are
+   * computed directly; older values go through Spark's own conversion.
+   */
+  private static final long FIRST_PLAIN_DAY = LocalDate.of(1900, 1, 2).toEpochDay();
 
   private enum Kind { STRING, DATE, TIMESTAMP, INT, DECIMAL, BOOLEAN }
 
@@ -145,7 +161,7 @@ final class ExportReader implements Serializable {
   }
 
   /** Opens {@code path} (gunzipping as the mapping says) and streams its rows; {@code name} goes into lineage. */
-  Iterator<Row> read(String path, String name, Configuration hadoopConf) {
+  Iterator<InternalRow> read(String path, String name, Configuration hadoopConf) {
     try {
       Path file = new Path(path);
       FileSystem fs = file.getFileSystem(hadoopConf);
@@ -292,19 +308,21 @@ final class ExportReader implements Serializable {
   }
 
   /** Iterates rows, reading ahead one row so {@link #hasNext()} is exact. */
-  private abstract class RowIterator implements Iterator<Row> {
+  private abstract class RowIterator implements Iterator<InternalRow> {
     protected final Lines lines;
     protected final String name;
+    private final UTF8String file;
     private final LongSet keysSeen = new LongSet();
-    private Row next;
+    private InternalRow next;
 
     RowIterator(Lines lines, String name) {
       this.lines = lines;
       this.name = name;
+      this.file = UTF8String.fromString(name);
     }
 
     /** The next row, or null at the end of the file. */
-    protected abstract Row advance();
+    protected abstract InternalRow advance();
 
     @Override
     public boolean hasNext() {
@@ -315,11 +333,11 @@ final class ExportReader implements Serializable {
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Row result = next;
+      InternalRow result = next;
       next = null;
       return result;
     }
@@ -332,19 +350,26 @@ final class ExportReader implements Serializable {
       return line;
     }
 
-    protected Row rejected(long number, String record, ReasonCode reason, String message) {
-      return RowFactory.create(name, number, RowFactory.create(new Object[columns.length]), null, record, null,
-          reason.name(), message, null, false);
+    protected InternalRow rejected(long number, String record, ReasonCode reason, String message) {
+      return row(number, new GenericInternalRow(columns.length), null, record, null, reason, message, null, false);
     }
 
-    protected Row invalidEncoding(Line line) {
+    /** One row of {@link #schema(Entity)}, in its field order. */
+    private InternalRow row(long number, InternalRow raw, ArrayBasedMapData unmapped, String record,
+        InternalRow typed, ReasonCode reason, String message, Long keyHash, boolean repeated) {
+      return new GenericInternalRow(new Object[] {file, number, raw, unmapped, utf8(record), typed,
+          reason == null ? null : utf8(reason.name()), utf8(message), keyHash, repeated});
+    }
+
+    protected InternalRow invalidEncoding(Line line) {
       return rejected(line.number(), line.text(), ReasonCode.INVALID_UTF8, "line " + line.number()
           + ": byte at offset " + line.badByte() + " is not valid " + mapping.encoding());
     }
 
     /** Types and checks one record's raw values, producing its row with the first reason that applies. */
-    protected Row typed(long number, String record, String[] raw, Map<String, String> unmapped) {
+    protected InternalRow typed(long number, String record, String[] raw, Map<String, String> unmapped) {
       Object[] typed = new Object[columns.length];
+      Object[] parsedValues = new Object[columns.length];
       ReasonCode reason = null;
       String message = null;
       for (int i : checkOrder) {
@@ -387,27 +412,31 @@ final class ExportReader implements Serializable {
           message = column.name() + " = '" + shorten(value) + "' is after the run date " + runDate;
           break;
         }
-        typed[i] = external(parsed);
+        parsedValues[i] = parsed;
+        typed[i] = internal(column, parsed);
       }
-      Row typedRow = null;
+      InternalRow typedRow = null;
       Long keyHash = null;
       boolean repeated = false;
       if (reason == null) {
-        typedRow = RowFactory.create(typed);
-        long hash = keyHash(typed);
+        typedRow = new GenericInternalRow(typed);
+        long hash = keyHash(parsedValues);
         keyHash = hash;
         repeated = !keysSeen.add(hash);
       }
-      return RowFactory.create(name, number, RowFactory.create((Object[]) raw),
-          unmapped == null ? null : scala.collection.JavaConverters.mapAsScalaMap(unmapped), record, typedRow,
-          reason == null ? null : reason.name(), message, keyHash, repeated);
+      Object[] rawValues = new Object[raw.length];
+      for (int i = 0; i < raw.length; i++) {
+        rawValues[i] = utf8(raw[i]);
+      }
+      return row(number, new GenericInternalRow(rawValues), map(unmapped), record, typedRow, reason, message,
+          keyHash, repeated);
     }
 
     /** FNV-1a over the key values; equal keys give equal hashes, so a first-seen hash is a first-seen key. */
-    private long keyHash(Object[] typed) {
+    private long keyHash(Object[] parsed) {
       long hash = 0xcbf29ce484222325L;
       for (int i : keyColumns) {
-        String value = String.valueOf(typed[i]);
+        String value = String.valueOf(parsed[i]);
         for (int c = 0; c < value.length(); c++) {
           hash = (hash ^ value.charAt(c)) * 0x100000001b3L;
         }
@@ -494,14 +523,49 @@ final class ExportReader implements Serializable {
     return value instanceof LocalDateTime t ? t.toLocalDate() : (LocalDate) value;
   }
 
-  private static Object external(Object value) {
-    if (value instanceof LocalDate d) {
-      return Date.valueOf(d);
+  /** A parsed value in Spark's internal form for the column's type. */
+  private static Object internal(Column column, Object value) {
+    return switch (column.kind()) {
+      case STRING -> UTF8String.fromString((String) value);
+      case DATE -> days((LocalDate) value);
+      case TIMESTAMP -> micros((LocalDateTime) value);
+      case DECIMAL -> Decimal.apply((BigDecimal) value, column.decimal().precision(), column.decimal().scale());
+      case INT, BOOLEAN -> value;
+    };
+  }
+
+  /** Days since 1970-01-01, as Spark encodes the {@code java.sql.Date} of the day. */
+  private static int days(LocalDate day) {
+    long epochDay = day.toEpochDay();
+    return epochDay >= FIRST_PLAIN_DAY ? Math.toIntExact(epochDay) : DateTimeUtils.fromJavaDate(Date.valueOf(day));
+  }
+
+  /** Microseconds since the epoch of a UTC time, as Spark encodes its {@code java.sql.Timestamp}. */
+  private static long micros(LocalDateTime time) {
+    long second = time.toEpochSecond(ZoneOffset.UTC);
+    if (second >= FIRST_PLAIN_DAY * 86_400L && second < Long.MAX_VALUE / 1_000_000L - 1) {
+      return second * 1_000_000L + time.getNano() / 1_000;
     }
-    if (value instanceof LocalDateTime t) {
-      return Timestamp.from(t.toInstant(ZoneOffset.UTC));
+    return DateTimeUtils.fromJavaTimestamp(Timestamp.from(time.toInstant(ZoneOffset.UTC)));
+  }
+
+  private static UTF8String utf8(String value) {
+    return value == null ? null : UTF8String.fromString(value);
+  }
+
+  /** A map column's value (insertion order kept), or null. */
+  private static ArrayBasedMapData map(Map<String, String> values) {
+    if (values == null) {
+      return null;
     }
-    return value;
+    Object[] keys = new Object[values.size()];
+    Object[] mapped = new Object[values.size()];
+    int i = 0;
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      keys[i] = UTF8String.fromString(e.getKey());
+      mapped[i++] = utf8(e.getValue());
+    }
+    return new ArrayBasedMapData(new GenericArrayData(keys), new GenericArrayData(mapped));
   }
 
   private static String shorten(String value) {
@@ -576,7 +640,7 @@ final class ExportReader implements Serializable {
     }
 
     @Override
-    protected Row advance() {
+    protected InternalRow advance() {
       Line first = nextNonBlank();
       if (first == null) {
         return null;
@@ -650,7 +714,7 @@ final class ExportReader implements Serializable {
     }
 
     @Override
-    protected Row advance() {
+    protected InternalRow advance() {
       Line line = nextNonBlank();
       if (line == null) {
         if (!any) {

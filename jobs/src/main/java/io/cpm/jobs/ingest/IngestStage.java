@@ -44,6 +44,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -279,9 +280,10 @@ public final class IngestStage implements Stage {
     runAll(pool, work, w -> {
       ExportReader reader = new ExportReader(w.mapping, settings, context.runDate());
       List<Integer> indexes = java.util.stream.IntStream.range(0, w.paths.size()).boxed().toList();
-      JavaRDD<Row> rows = jsc.parallelize(indexes, indexes.size())
+      JavaRDD<InternalRow> rows = jsc.parallelize(indexes, indexes.size())
           .mapPartitions(new ReadFiles(reader, hadoopConf, w.paths, w.names));
-      w.parsed = context.spark().createDataFrame(rows, ExportReader.schema(w.entity)).persist();
+      // The reader's rows are already in Spark's internal form: no Row encoder runs over them.
+      w.parsed = context.spark().internalCreateDataFrame(rows.rdd(), ExportReader.schema(w.entity), false).persist();
       List<Row> counts = w.parsed.groupBy(ExportReader.SOURCE_FILE, ExportReader.REASON)
           .agg(count(lit(1)), functions.sum(functions.when(col(ExportReader.KEY_REPEATED), 1L).otherwise(0L)))
           .collectAsList();
@@ -310,7 +312,7 @@ public final class IngestStage implements Stage {
   }
 
   /** Reads the files of one partition's indexes on an executor. */
-  private static final class ReadFiles implements FlatMapFunction<Iterator<Integer>, Row> {
+  private static final class ReadFiles implements FlatMapFunction<Iterator<Integer>, InternalRow> {
     private final ExportReader reader;
     private final Broadcast<SerializableConfiguration> hadoopConf;
     private final List<String> paths;
@@ -325,12 +327,12 @@ public final class IngestStage implements Stage {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Integer> indexes) {
+    public Iterator<InternalRow> call(Iterator<Integer> indexes) {
       List<Integer> mine = new ArrayList<>();
       indexes.forEachRemaining(mine::add);
       Iterator<Integer> files = mine.iterator();
       return new Iterator<>() {
-        private Iterator<Row> current = java.util.Collections.emptyIterator();
+        private Iterator<InternalRow> current = java.util.Collections.emptyIterator();
 
         @Override
         public boolean hasNext() {
@@ -342,7 +344,7 @@ public final class IngestStage implements Stage {
         }
 
         @Override
-        public Row next() {
+        public InternalRow next() {
           if (!hasNext()) {
             throw new java.util.NoSuchElementException();
           }
