@@ -80,6 +80,8 @@ final class ExportReader implements Serializable {
   static final String KEY_HASH = "_key_hash";
   static final String KEY_REPEATED = "_key_repeated";
   private static final int MAX_VALUE_IN_MESSAGE = 80;
+  /** Marks a record another part of the file emits (see {@link #read(String, String, Configuration, int, int)}). */
+  private static final InternalRow SKIPPED = new GenericInternalRow(0);
   /**
    * From this day on (UTC) Spark's rebasing of {@code java.sql} dates and timestamps from the hybrid Julian
    * calendar is the identity in every time zone (its last switch is 1900-01-01), so days and microseconds are
@@ -162,6 +164,20 @@ final class ExportReader implements Serializable {
 
   /** Opens {@code path} (gunzipping as the mapping says) and streams its rows; {@code name} goes into lineage. */
   Iterator<InternalRow> read(String path, String name, Configuration hadoopConf) {
+    return read(path, name, hadoopConf, 0, 1);
+  }
+
+  /**
+   * Streams part {@code part} of {@code parts} of a CSV file's rows, so several tasks can share one file that
+   * cannot be split by bytes (gzip). Every part reads the whole file, so line numbers and record boundaries are
+   * the same in each; a part types and emits only the records it owns. A record whose key columns parse is owned
+   * by the part its key hash selects, so all rows of one key meet in one part and duplicate keys are still found;
+   * any other record (malformed, bad bytes, a missing or unparseable key) by its record index.
+   */
+  Iterator<InternalRow> read(String path, String name, Configuration hadoopConf, int part, int parts) {
+    if (parts < 1 || part < 0 || part >= parts || (parts > 1 && mapping.format() == Format.JSONL)) {
+      throw new IllegalArgumentException("part " + part + " of " + parts + " of " + name);
+    }
     try {
       Path file = new Path(path);
       FileSystem fs = file.getFileSystem(hadoopConf);
@@ -176,7 +192,7 @@ final class ExportReader implements Serializable {
         }
       }
       Lines lines = new Lines(in, name);
-      return mapping.format() == Format.JSONL ? new JsonRows(lines, name) : new CsvRows(lines, name);
+      return mapping.format() == Format.JSONL ? new JsonRows(lines, name) : new CsvRows(lines, name, part, parts);
     } catch (IOException e) {
       throw fileProblem(name, "cannot be read: " + e.getMessage());
     }
@@ -340,6 +356,28 @@ final class ExportReader implements Serializable {
       InternalRow result = next;
       next = null;
       return result;
+    }
+
+    /** Whether this part emits record {@code index} when its key cannot decide (see {@link #read}). */
+    protected boolean ownsIndex(long index, int part, int parts) {
+      return parts == 1 || Math.floorMod(index, parts) == part;
+    }
+
+    /** Whether this part emits the record with these raw values: by its parsed key's hash, else by index. */
+    protected boolean ownsKey(String[] raw, long index, int part, int parts) {
+      if (parts == 1) {
+        return true;
+      }
+      Object[] keys = new Object[columns.length];
+      for (int i : keyColumns) {
+        String value = raw[i] == null ? null : raw[i].trim();
+        Object parsed = value == null || value.isEmpty() ? null : parse(columns[i], value);
+        if (parsed == null) {
+          return ownsIndex(index, part, parts);
+        }
+        keys[i] = parsed;
+      }
+      return Math.floorMod(keyHash(keys), parts) == part;
     }
 
     protected Line nextNonBlank() {
@@ -579,8 +617,14 @@ final class ExportReader implements Serializable {
     private final int expectedFields;
     private final List<String> fields = new ArrayList<>();
 
-    CsvRows(Lines lines, String name) {
+    private final int part;
+    private final int parts;
+    private long records;
+
+    CsvRows(Lines lines, String name, int part, int parts) {
       super(lines, name);
+      this.part = part;
+      this.parts = parts;
       char delimiter = mapping.delimiter();
       if (mapping.header()) {
         Line header = nextNonBlank();
@@ -641,12 +685,24 @@ final class ExportReader implements Serializable {
 
     @Override
     protected InternalRow advance() {
+      while (true) {
+        InternalRow row = nextRecord();
+        if (row != SKIPPED) {
+          return row;
+        }
+      }
+    }
+
+    /** The next record's row, {@link #SKIPPED} if another part owns it, or null at the end of the file. */
+    private InternalRow nextRecord() {
       Line first = nextNonBlank();
       if (first == null) {
         return null;
       }
+      long index = records++;
+      boolean ownsIndex = ownsIndex(index, part, parts);
       if (first.badByte() >= 0) {
-        return invalidEncoding(first);
+        return ownsIndex ? invalidEncoding(first) : SKIPPED;
       }
       char delimiter = mapping.delimiter();
       String record = first.text();
@@ -678,12 +734,13 @@ final class ExportReader implements Serializable {
           case TEXT_AFTER_QUOTE -> "text follows a closing quote";
           default -> "a quote inside an unquoted field";
         };
-        return rejected(first.number(), record, ReasonCode.MALFORMED_LINE, "line " + first.number() + ": " + why);
+        return ownsIndex ? rejected(first.number(), record, ReasonCode.MALFORMED_LINE, "line " + first.number()
+            + ": " + why) : SKIPPED;
       }
       if (fields.size() != expectedFields) {
-        return rejected(first.number(), record, ReasonCode.WRONG_FIELD_COUNT, "line " + first.number() + " has "
-            + fields.size() + " fields, " + (mapping.header() ? "the header has " : "the mapping expects ")
-            + expectedFields);
+        return !ownsIndex ? SKIPPED : rejected(first.number(), record, ReasonCode.WRONG_FIELD_COUNT, "line "
+            + first.number() + " has " + fields.size() + " fields, "
+            + (mapping.header() ? "the header has " : "the mapping expects ") + expectedFields);
       }
       String[] raw = new String[columns.length];
       Map<String, String> unmapped = null;
@@ -698,7 +755,7 @@ final class ExportReader implements Serializable {
           unmapped.put(unmappedNames[f], fields.get(f));
         }
       }
-      return typed(first.number(), record, raw, unmapped);
+      return ownsKey(raw, index, part, parts) ? typed(first.number(), record, raw, unmapped) : SKIPPED;
     }
   }
 

@@ -33,6 +33,7 @@ public record IngestSettings(
     double maxQuarantineRate,
     long gateMinRows,
     int maxRecordLines,
+    long splitGzipBytes,
     Set<String> nonNegative,
     Map<String, Range> ranges,
     Map<Entity, SourceMapping> mappings) implements Serializable {
@@ -46,6 +47,9 @@ public record IngestSettings(
     }
     if (maxRecordLines < 1) {
       throw CpmException.usage("ingest.max-record-lines = " + maxRecordLines + " must be at least 1");
+    }
+    if (splitGzipBytes < 1) {
+      throw CpmException.usage("ingest.split-gzip-bytes = " + splitGzipBytes + " must be at least 1");
     }
     nonNegative = Set.copyOf(nonNegative);
     ranges = Map.copyOf(ranges);
@@ -93,7 +97,7 @@ public record IngestSettings(
         mappings.put(entity, mapping(entity, key, root.getConfig(key), root));
       }
       return new IngestSettings(ingest.getDouble("max-quarantine-rate"), ingest.getLong("gate-min-rows"),
-          ingest.getInt("max-record-lines"), nonNegative, ranges, mappings);
+          ingest.getInt("max-record-lines"), ingest.getBytes("split-gzip-bytes"), nonNegative, ranges, mappings);
     } catch (ConfigException e) {
       throw CpmException.usage("invalid ingest config: " + e.getMessage());
     }

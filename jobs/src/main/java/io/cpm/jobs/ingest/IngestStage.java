@@ -67,6 +67,8 @@ public final class IngestStage implements Stage {
   public static final String QUARANTINE = "quarantine";
   public static final String INGEST_RUNS = "ingest_runs";
   static final String BRONZE_PREFIX = "bronze_";
+  /** Most tasks one gzipped CSV file is parsed by (see {@code ingest.split-gzip-bytes}). */
+  private static final int MAX_PARTS = 4;
 
   static final StructType QUARANTINE_SCHEMA = new StructType()
       .add("source", DataTypes.StringType, false)
@@ -137,6 +139,7 @@ public final class IngestStage implements Stage {
     final SourceMapping mapping;
     final List<String> paths;
     final List<String> names;
+    final List<Long> sizes;
     Dataset<Row> parsed;
     Map<String, Map<String, Long>> parseCounts = Map.of();
     Map<String, Long> readByFile = Map.of();
@@ -144,11 +147,12 @@ public final class IngestStage implements Stage {
     Dataset<Row> flags;
     final Map<String, Map<String, Long>> flagCounts = new HashMap<>();
 
-    Work(Entity entity, SourceMapping mapping, List<String> paths, List<String> names) {
+    Work(Entity entity, SourceMapping mapping, List<String> paths, List<String> names, List<Long> sizes) {
       this.entity = entity;
       this.mapping = mapping;
       this.paths = paths;
       this.names = names;
+      this.sizes = sizes;
     }
   }
 
@@ -244,7 +248,7 @@ public final class IngestStage implements Stage {
           List<String> paths = files.stream().map(f -> f.getPath().toString()).toList();
           List<String> names = files.stream()
               .map(f -> context.runDate() + "/" + source + "/" + f.getPath().getName()).toList();
-          result.add(new Work(entity, mapping, paths, names));
+          result.add(new Work(entity, mapping, paths, names, files.stream().map(FileStatus::getLen).toList()));
         }
       }
     } catch (IOException e) {
@@ -279,9 +283,16 @@ public final class IngestStage implements Stage {
       Broadcast<SerializableConfiguration> hadoopConf, ExecutorService pool, JavaSparkContext jsc) {
     runAll(pool, work, w -> {
       ExportReader reader = new ExportReader(w.mapping, settings, context.runDate());
-      List<Integer> indexes = java.util.stream.IntStream.range(0, w.paths.size()).boxed().toList();
-      JavaRDD<InternalRow> rows = jsc.parallelize(indexes, indexes.size())
-          .mapPartitions(new ReadFiles(reader, hadoopConf, w.paths, w.names));
+      int[] parts = new int[w.paths.size()];
+      List<Integer> tasks = new ArrayList<>();
+      for (int i = 0; i < parts.length; i++) {
+        parts[i] = parts(w, i, settings, jsc.defaultParallelism());
+        for (int part = 0; part < parts[i]; part++) {
+          tasks.add(i * MAX_PARTS + part);
+        }
+      }
+      JavaRDD<InternalRow> rows = jsc.parallelize(tasks, tasks.size())
+          .mapPartitions(new ReadFiles(reader, hadoopConf, w.paths, w.names, parts));
       // The reader's rows are already in Spark's internal form: no Row encoder runs over them.
       w.parsed = context.spark().internalCreateDataFrame(rows.rdd(), ExportReader.schema(w.entity), false).persist();
       List<Row> counts = w.parsed.groupBy(ExportReader.SOURCE_FILE, ExportReader.REASON)
@@ -302,28 +313,44 @@ public final class IngestStage implements Stage {
       }
       w.parseCounts = byFile;
       w.readByFile = read;
-      for (String name : w.names) {
+      for (int i = 0; i < w.names.size(); i++) {
+        String name = w.names.get(i);
         long quarantined = byFile.get(name).values().stream().mapToLong(Long::longValue).sum();
-        context.progress().step(NAME, String.format(Locale.ROOT, "%s: %,d rows read, %,d rejected by row checks",
-            name, read.get(name), quarantined));
+        context.progress().step(NAME, String.format(Locale.ROOT, "%s: %,d rows read, %,d rejected by row checks%s",
+            name, read.get(name), quarantined, parts[i] > 1 ? " (parsed by " + parts[i] + " tasks)" : ""));
       }
       return null;
     });
   }
 
-  /** Reads the files of one partition's indexes on an executor. */
+  /**
+   * Tasks that parse file {@code i} of {@code w}: one, or for a gzipped CSV file of at least
+   * {@code ingest.split-gzip-bytes} one per core up to {@link #MAX_PARTS} (each reads the whole stream, see
+   * {@link ExportReader#read(String, String, Configuration, int, int)}; more parts would mostly repeat that).
+   */
+  private static int parts(Work w, int i, IngestSettings settings, int cores) {
+    if (w.mapping.format() != SourceMapping.Format.CSV || !w.mapping.gzipped(w.paths.get(i))
+        || w.sizes.get(i) < settings.splitGzipBytes()) {
+      return 1;
+    }
+    return (int) Math.max(1, Math.min(Math.min(cores, MAX_PARTS), w.sizes.get(i) / settings.splitGzipBytes()));
+  }
+
+  /** Reads the files (and parts of files) of one partition's tasks ({@code file * MAX_PARTS + part}). */
   private static final class ReadFiles implements FlatMapFunction<Iterator<Integer>, InternalRow> {
     private final ExportReader reader;
     private final Broadcast<SerializableConfiguration> hadoopConf;
     private final List<String> paths;
     private final List<String> names;
+    private final int[] parts;
 
     ReadFiles(ExportReader reader, Broadcast<SerializableConfiguration> hadoopConf, List<String> paths,
-        List<String> names) {
+        List<String> names, int[] parts) {
       this.reader = reader;
       this.hadoopConf = hadoopConf;
       this.paths = new ArrayList<>(paths);
       this.names = new ArrayList<>(names);
+      this.parts = parts.clone();
     }
 
     @Override
@@ -337,8 +364,10 @@ public final class IngestStage implements Stage {
         @Override
         public boolean hasNext() {
           while (!current.hasNext() && files.hasNext()) {
-            int i = files.next();
-            current = reader.read(paths.get(i), names.get(i), hadoopConf.value().value());
+            int task = files.next();
+            int i = task / MAX_PARTS;
+            current = reader.read(paths.get(i), names.get(i), hadoopConf.value().value(), task % MAX_PARTS,
+                parts[i]);
           }
           return current.hasNext();
         }

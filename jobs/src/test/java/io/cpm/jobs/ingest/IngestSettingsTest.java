@@ -74,6 +74,7 @@ class IngestSettingsTest {
       case "max-quarantine-rate" -> "0.5";
       case "gate-min-rows" -> "7";
       case "max-record-lines" -> "2";
+      case "split-gzip-bytes" -> "1k";
       case "non-negative" -> "[\"invoices.amount\"]";
       case "file" -> "other.csv";
       case "format" -> key.contains("tickets") ? "csv" : "jsonl";
