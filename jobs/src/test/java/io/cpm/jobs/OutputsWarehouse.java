@@ -1,5 +1,15 @@
 package io.cpm.jobs;
 
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_FEATURES;
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SCORES;
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SEGMENTS;
+import static io.cpm.metrics.schema.GoldTable.INGEST_RUNS;
+import static io.cpm.metrics.schema.GoldTable.KPI_ALERTS;
+import static io.cpm.metrics.schema.GoldTable.KPI_VALUES;
+import static io.cpm.metrics.schema.GoldTable.MODEL_RUNS;
+import static io.cpm.metrics.schema.GoldTable.PIPELINE_RUNS;
+import static io.cpm.metrics.schema.GoldTable.QUARANTINE;
+
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.testing.TestSpark;
 import java.nio.file.Path;
@@ -78,7 +88,7 @@ public final class OutputsWarehouse {
         + " ('2025-03-31', 'C004', 'O3', 'services', 'north', 'mid', 56000, 90000, 12, 11, '2025-03-20', 455, 8, 5),"
         + " ('2025-03-31', 'C005', 'O2', 'services', 'east', 'small', 0, 0, 0, NULL, NULL, 424, NULL, 0),"
         + " ('2025-03-31', 'C006', 'O3', 'retail', 'east', 'small', 500, 500, 1, 0, '2025-03-31', 0, NULL, 0)"
-        + " AS t(d," + features.substring(2)), "customer_features");
+        + " AS t(d," + features.substring(2)), CUSTOMER_FEATURES.table());
 
     tables.overwrite(spark.sql("SELECT DATE(d) AS run_date, customer_id, rfm_score, rfm_segment, value_tier,"
         + " activity_tier, concat(value_tier, '_', activity_tier) AS value_activity_tag, lifecycle_stage,"
@@ -103,7 +113,7 @@ public final class OutputsWarehouse {
         + "   'marketing'),"
         + " ('2025-03-31', 'C006', '511', 'new', 'low', 'active', 'new', 2, 'small steady', 'onboard', 'sales')"
         + " AS t(d, customer_id, rfm_score, rfm_segment, value_tier, activity_tier, lifecycle_stage, cluster_id,"
-        + " cluster_label, playbook_action, owner_role)"), "customer_segments");
+        + " cluster_label, playbook_action, owner_role)"), CUSTOMER_SEGMENTS.table());
 
     tables.overwrite(spark.sql("SELECT DATE(d) AS run_date, customer_id, CAST(p AS DOUBLE) churn_probability,"
         + " band AS churn_band, d1 AS churn_driver_1, d2 AS churn_driver_2, d3 AS churn_driver_3,"
@@ -122,7 +132,7 @@ public final class OutputsWarehouse {
         + " ('2025-03-31', 'C004', 0.2, 'low', 'order_trend', NULL, NULL, 4, 0.95, 71000, 'B', 78, -2),"
         + " ('2025-03-31', 'C005', 0.5, 'medium', '\trecency', NULL, NULL, 0, 0.5, 0, 'D', 40, NULL),"
         + " ('2025-03-31', 'C006', 0.3, 'medium', 'tenure_days', NULL, NULL, 1, 0.9, 800, 'C', 70, NULL)"
-        + " AS t(d, customer_id, p, band, d1, d2, d3, e, a, clv, grade, h, hc)"), "customer_scores");
+        + " AS t(d, customer_id, p, band, d1, d2, d3, e, a, clv, grade, h, hc)"), CUSTOMER_SCORES.table());
 
     // kpi_values as the kpis stage writes it (long form, no target column); targets come from kpi_alerts.
     tables.overwrite(spark.sql("SELECT DATE(d) AS run_date, kpi, scope_type, scope_value, period,"
@@ -134,7 +144,7 @@ public final class OutputsWarehouse {
         + " ('2025-03-30', 'churn_rate', 'company', 'all', '12m', 10.0, 'percent'),"
         + " ('2025-03-31', 'churn_rate', 'company', 'all', '12m', 12.0, 'percent'),"
         + " ('2025-03-31', 'churn_rate', 'segment', 'champions', '12m', 1.0, 'percent')"
-        + " AS t(d, kpi, scope_type, scope_value, period, v, unit)"), "kpi_values");
+        + " AS t(d, kpi, scope_type, scope_value, period, v, unit)"), KPI_VALUES.table());
     // kpi_alerts as the kpis stage writes it (KpiAlerts.SCHEMA): the company row must show, the segment row not.
     tables.overwrite(spark.sql("SELECT DATE('2025-03-31') AS run_date, kpi, scope_type, scope_value, period,"
         + " CAST(v AS DOUBLE) value, CAST(t AS DOUBLE) target, CAST(p AS DOUBLE) previous_value,"
@@ -142,7 +152,7 @@ public final class OutputsWarehouse {
         + " ('churn_rate', 'company', 'all', '12m', 12.0, 8.0, 10.0, 2.0, 'missed_target'),"
         + " ('churn_rate', 'company', 'all', '12m', 12.0, 8.0, 10.0, 2.0, 'moved_against'),"
         + " ('churn_rate', 'segment', 'champions', '12m', 1.0, 8.0, NULL, NULL, 'segment <only>')"
-        + " AS t(kpi, scope_type, scope_value, period, v, t, p, c, reason)"), "kpi_alerts");
+        + " AS t(kpi, scope_type, scope_value, period, v, t, p, c, reason)"), KPI_ALERTS.table());
 
     tables.overwrite(spark.sql("SELECT DATE(d) AS run_date, model, CAST(auc AS DOUBLE) roc_auc,"
         + " CAST(pr AS DOUBLE) pr_auc, CAST(n AS BIGINT) training_rows, roc, calibration FROM VALUES"
@@ -150,24 +160,24 @@ public final class OutputsWarehouse {
         + "  '[{\"fpr\":0,\"tpr\":0},{\"fpr\":0.1,\"tpr\":0.45},{\"fpr\":0.3,\"tpr\":0.75},{\"fpr\":1,\"tpr\":1}]',"
         + "  '{\"predicted\":[0.05,0.3,0.6,0.9],\"observed\":[0.04,0.25,0.65,0.85],\"count\":[500,300,150,50]}'),"
         + " ('2025-03-31', 'clv_bgnbd', NULL, NULL, 1200, NULL, NULL)"
-        + " AS t(d, model, auc, pr, n, roc, calibration)"), "model_runs");
+        + " AS t(d, model, auc, pr, n, roc, calibration)"), MODEL_RUNS.table());
 
     tables.overwrite(spark.sql("SELECT source, entity, file, CAST(r AS BIGINT) rows_read,"
         + " CAST(a AS BIGINT) rows_accepted, CAST(q AS BIGINT) rows_quarantined, status,"
         + " CAST(NULL AS MAP<STRING, BIGINT>) quarantined_by_reason, DATE(d) AS run_date FROM VALUES"
         + " ('crm', 'accounts', 'landing/2025-03-31/crm/accounts.csv', 6, 5, 1, 'ok', '2025-03-31'),"
         + " ('erp', 'orders', 'landing/2025-03-31/erp/orders.csv', 10, 8, 2, 'ok', '2025-03-31')"
-        + " AS t(source, entity, file, r, a, q, status, d)"), "ingest_runs");
+        + " AS t(source, entity, file, r, a, q, status, d)"), INGEST_RUNS.table());
     tables.overwrite(spark.sql("SELECT source, entity, file, CAST(n AS BIGINT) row_number, raw raw_record,"
         + " reason reason_code, msg message, DATE('2025-03-31') run_date FROM VALUES"
         + " ('crm', 'accounts', 'accounts.csv', 4, 'C9,<script>x</script>', 'missing_key', 'customer_id empty'),"
         + " ('erp', 'orders', 'orders.csv', 2, 'O1,,', 'unparseable_date', 'order_date'),"
         + " ('erp', 'orders', 'orders.csv', 7, 'O7,C404', 'unknown_customer', 'C404')"
-        + " AS t(source, entity, file, n, raw, reason, msg)"), "quarantine");
+        + " AS t(source, entity, file, n, raw, reason, msg)"), QUARANTINE.table());
 
     tables.overwrite(spark.sql("SELECT DATE('2025-03-31') run_date, 1 attempt, stage, 'succeeded' status,"
         + " CAST(r AS BIGINT) rows, CAST(s AS DOUBLE) seconds, CAST(NULL AS STRING) message FROM VALUES"
         + " ('ingest', 30, 12.5), ('features', 6, 8.25), ('segment', 6, 20.0), ('score', 6, 31.0),"
-        + " ('kpis', 7, 4.0), ('publish', 6, 3.5) AS t(stage, r, s)"), "pipeline_runs");
+        + " ('kpis', 7, 4.0), ('publish', 6, 3.5) AS t(stage, r, s)"), PIPELINE_RUNS.table());
   }
 }

@@ -6,6 +6,7 @@ import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
 import io.cpm.metrics.features.CustomerFeatures;
 import io.cpm.metrics.features.UnknownCurrencyException;
+import io.cpm.metrics.schema.GoldTable;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
@@ -14,7 +15,7 @@ import org.apache.spark.sql.Row;
 /** Stage {@code features}: silver tables → {@code customer_features} for the run date (one row per customer). */
 public final class FeaturesStage implements Stage {
   public static final String NAME = "features";
-  public static final String TABLE = "customer_features";
+  public static final String TABLE = GoldTable.CUSTOMER_FEATURES.table();
 
   private final FeaturesSettings settings;
 

@@ -13,6 +13,7 @@ import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.schema.Entity;
+import io.cpm.metrics.schema.GoldTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.Date;
@@ -64,9 +65,8 @@ import org.apache.spark.util.SerializableConfiguration;
  */
 public final class IngestStage implements Stage {
   public static final String NAME = "ingest";
-  public static final String QUARANTINE = "quarantine";
-  public static final String INGEST_RUNS = "ingest_runs";
-  static final String BRONZE_PREFIX = "bronze_";
+  public static final String QUARANTINE = GoldTable.QUARANTINE.table();
+  public static final String INGEST_RUNS = GoldTable.INGEST_RUNS.table();
   /** Most tasks one gzipped CSV file is parsed by (see {@code ingest.split-gzip-bytes}). */
   private static final int MAX_PARTS = 4;
 
@@ -203,7 +203,7 @@ public final class IngestStage implements Stage {
       long quarantined = counts.stream().mapToLong(FileCounts::rowsQuarantined).sum();
       Map<String, String> outputs = new LinkedHashMap<>();
       for (Work w : present) {
-        outputs.put(w.entity.entityName(), BRONZE_PREFIX + w.entity.entityName() + ", " + w.entity.table());
+        outputs.put(w.entity.entityName(), w.entity.bronzeTable() + ", " + w.entity.table());
       }
       outputs.put(QUARANTINE, String.format(Locale.ROOT, "%,d rows", quarantined));
       return new StageResult(NAME, read, outputs, List.of(String.format(Locale.ROOT,
@@ -573,7 +573,7 @@ public final class IngestStage implements Stage {
         }
         mergeSilver(tables, w, runDateValue);
       } else {
-        table = BRONZE_PREFIX + w.entity.entityName();
+        table = w.entity.bronzeTable();
         Dataset<Row> bronze = w.parsed.select(col(ExportReader.RAW + ".*"), col(ExportReader.UNMAPPED),
             col(ExportReader.SOURCE_FILE), col(ExportReader.ROW_NUMBER), runDateValue.as(Entity.RUN_DATE));
         tables.replaceWhere(bronze, table, Entity.RUN_DATE, Entity.RUN_DATE + " = DATE'" + runDate + "'",

@@ -15,6 +15,7 @@ import io.cpm.metrics.features.UnknownCurrencyException;
 import io.cpm.metrics.kpi.KpiAlerts;
 import io.cpm.metrics.kpi.KpiInputs;
 import io.cpm.metrics.kpi.KpiLibrary;
+import io.cpm.metrics.schema.GoldTable;
 import io.cpm.metrics.schema.SilverTables;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -33,11 +34,11 @@ import org.apache.spark.sql.Row;
  */
 public final class KpisStage implements Stage {
   public static final String NAME = "kpis";
-  public static final String VALUES = "kpi_values";
-  public static final String ALERTS = "kpi_alerts";
-  static final String FEATURES = "customer_features";
-  static final String SEGMENTS = "customer_segments";
-  static final String SCORES = "customer_scores";
+  public static final String VALUES = GoldTable.KPI_VALUES.table();
+  public static final String ALERTS = GoldTable.KPI_ALERTS.table();
+  static final String FEATURES = GoldTable.CUSTOMER_FEATURES.table();
+  static final String SEGMENTS = GoldTable.CUSTOMER_SEGMENTS.table();
+  static final String SCORES = GoldTable.CUSTOMER_SCORES.table();
 
   private final KpisSettings settings;
 

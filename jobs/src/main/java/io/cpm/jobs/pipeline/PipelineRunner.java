@@ -1,5 +1,6 @@
 package io.cpm.jobs.pipeline;
 
+import io.cpm.metrics.schema.GoldTable;
 import java.io.PrintWriter;
 import java.sql.Date;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
  * and its exception propagates (with its exit code) after the failure is recorded.
  */
 public final class PipelineRunner {
-  public static final String PIPELINE_RUNS = "pipeline_runs";
+  public static final String PIPELINE_RUNS = GoldTable.PIPELINE_RUNS.table();
   static final StructType PIPELINE_RUNS_SCHEMA = new StructType()
       .add("run_date", DataTypes.DateType, false)
       .add("attempt", DataTypes.IntegerType, false)

@@ -7,6 +7,7 @@ import io.cpm.jobs.pipeline.StageResult;
 import io.cpm.jobs.publish.PublishSettings.ExportMode;
 import io.cpm.jobs.sql.SqlCatalog;
 import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.schema.GoldTable;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,7 +29,7 @@ import org.apache.spark.sql.functions;
  */
 public final class PublishStage implements Stage {
   public static final String NAME = "publish";
-  public static final String PUBLISHED_SCORES = "published_scores";
+  public static final String PUBLISHED_SCORES = GoldTable.PUBLISHED_SCORES.table();
 
   private final ExportMode modeOverride;
 

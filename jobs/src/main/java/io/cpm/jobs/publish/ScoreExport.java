@@ -3,6 +3,7 @@ package io.cpm.jobs.publish;
 import io.cpm.jobs.CpmException;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.schema.Entity;
+import io.cpm.metrics.schema.GoldTable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,9 +31,9 @@ import org.apache.spark.sql.types.StructType;
  * values (headers included, run date excluded) so an incremental export can tell which customers changed.
  */
 public final class ScoreExport {
-  static final String SCORES = "customer_scores";
-  static final String SEGMENTS = "customer_segments";
-  static final String FEATURES = "customer_features";
+  static final String SCORES = GoldTable.CUSTOMER_SCORES.table();
+  static final String SEGMENTS = GoldTable.CUSTOMER_SEGMENTS.table();
+  static final String FEATURES = GoldTable.CUSTOMER_FEATURES.table();
   static final String CUSTOMER_ID = "customer_id";
   /** Column of the formatted rows holding the hash of the exported values. */
   public static final String ROW_HASH = "row_hash";

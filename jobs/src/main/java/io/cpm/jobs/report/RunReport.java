@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.cpm.jobs.report.Html.Raw;
 import io.cpm.jobs.report.Svg.Bar;
 import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.schema.GoldTable;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -98,10 +99,10 @@ public final class RunReport {
   private Section kpis() {
     String id = "kpis";
     String title = "KPIs";
-    if (!tables.exists("kpi_values")) {
+    if (!tables.exists(GoldTable.KPI_VALUES.table())) {
       return new Section(id, title, Html.note("kpi_values has not been written yet (run cpm kpis)."));
     }
-    Dataset<Row> values = tables.read("kpi_values");
+    Dataset<Row> values = tables.read(GoldTable.KPI_VALUES.table());
     List<String> columns = Arrays.asList(values.columns());
     String kpi = first(columns, "kpi", "kpi_name", "name");
     String value = first(columns, "value", "kpi_value");
@@ -175,18 +176,18 @@ public final class RunReport {
           : "<span class=\"alert\">" + Html.escape(alert) + "</span>"));
       table.add(cells);
     }
-    String note = Html.note("Company scope; targets from " + (target != null ? "kpi_values" : "kpis.targets in the"
-        + " config, else kpi_alerts") + "; trend over the last " + dates.size() + " run dates.");
+    String note = Html.note("Company scope; targets from " + (target != null ? GoldTable.KPI_VALUES.table()
+        : "kpis.targets in the config, else kpi_alerts") + "; trend over the last " + dates.size() + " run dates.");
     return new Section(id, title, Html.table(headers, table) + note);
   }
 
   /** Targets of the KPIs that kpi_alerts reports for the run date (a target column, if it has one). */
   private Map<String, Object> alertTargets() {
     Map<String, Object> result = new TreeMap<>();
-    if (!tables.exists("kpi_alerts")) {
+    if (!tables.exists(GoldTable.KPI_ALERTS.table())) {
       return result;
     }
-    Dataset<Row> rows = tables.readRunDate("kpi_alerts", runDate);
+    Dataset<Row> rows = tables.readRunDate(GoldTable.KPI_ALERTS.table(), runDate);
     List<String> columns = Arrays.asList(rows.columns());
     String kpi = first(columns, "kpi", "kpi_name", "name");
     String target = first(columns, "target", "target_value", "threshold");
@@ -204,10 +205,10 @@ public final class RunReport {
    */
   private Map<String, String> alerts() {
     Map<String, java.util.Set<String>> reasons = new TreeMap<>();
-    if (!tables.exists("kpi_alerts")) {
+    if (!tables.exists(GoldTable.KPI_ALERTS.table())) {
       return new TreeMap<>();
     }
-    Dataset<Row> rows = tables.readRunDate("kpi_alerts", runDate);
+    Dataset<Row> rows = tables.readRunDate(GoldTable.KPI_ALERTS.table(), runDate);
     List<String> columns = Arrays.asList(rows.columns());
     String kpi = first(columns, "kpi", "kpi_name", "name");
     if (kpi == null) {
@@ -239,10 +240,10 @@ public final class RunReport {
   private Section segments() {
     String id = "segments";
     String title = "Segments";
-    if (!tables.exists("customer_segments")) {
+    if (!tables.exists(GoldTable.CUSTOMER_SEGMENTS.table())) {
       return new Section(id, title, Html.note("customer_segments has not been written yet (run cpm segment)."));
     }
-    Dataset<Row> all = tables.read("customer_segments");
+    Dataset<Row> all = tables.read(GoldTable.CUSTOMER_SEGMENTS.table());
     Dataset<Row> today = all.where(Tables.isRunDate(runDate));
     List<String> columns = Arrays.asList(all.columns());
     StringBuilder html = new StringBuilder("<div class=\"charts\">");
@@ -305,10 +306,11 @@ public final class RunReport {
   private Section churnModel() {
     String id = "churn-model";
     String title = "Churn model";
-    if (!tables.exists("model_runs")) {
+    if (!tables.exists(GoldTable.MODEL_RUNS.table())) {
       return new Section(id, title, Html.note("model_runs has not been written yet (run cpm score)."));
     }
-    Dataset<Row> runs = tables.read("model_runs").where(col(Tables.RUN_DATE).leq(lit(Date.valueOf(runDate))));
+    Dataset<Row> runs = tables.read(GoldTable.MODEL_RUNS.table())
+        .where(col(Tables.RUN_DATE).leq(lit(Date.valueOf(runDate))));
     List<String> columns = Arrays.asList(runs.columns());
     String model = first(columns, "model", "model_name");
     if (model != null) {
@@ -359,10 +361,10 @@ public final class RunReport {
   private Section clv() {
     String id = "clv";
     String title = "Customer lifetime value";
-    if (!tables.exists("customer_scores")) {
+    if (!tables.exists(GoldTable.CUSTOMER_SCORES.table())) {
       return new Section(id, title, Html.note("customer_scores has not been written yet (run cpm score)."));
     }
-    Dataset<Row> scores = tables.readRunDate("customer_scores", runDate);
+    Dataset<Row> scores = tables.readRunDate(GoldTable.CUSTOMER_SCORES.table(), runDate);
     List<String> columns = Arrays.asList(scores.columns());
     if (!columns.contains("clv_12m")) {
       return new Section(id, title, Html.note("customer_scores has no clv_12m column."));
@@ -408,13 +410,13 @@ public final class RunReport {
   private Section lifecycle() {
     String id = "lifecycle";
     String title = "Lifecycle funnel";
-    if (!tables.exists("customer_segments")
-        || !Arrays.asList(tables.read("customer_segments").columns()).contains("lifecycle_stage")) {
+    if (!tables.exists(GoldTable.CUSTOMER_SEGMENTS.table())
+        || !Arrays.asList(tables.read(GoldTable.CUSTOMER_SEGMENTS.table()).columns()).contains("lifecycle_stage")) {
       return new Section(id, title, Html.note("customer_segments with lifecycle_stage has not been written yet."));
     }
     Map<String, Double> byStage = new LinkedHashMap<>();
     LIFECYCLE_ORDER.forEach(s -> byStage.put(s, 0.0));
-    for (Bar bar : counts(tables.readRunDate("customer_segments", runDate), "lifecycle_stage")) {
+    for (Bar bar : counts(tables.readRunDate(GoldTable.CUSTOMER_SEGMENTS.table(), runDate), "lifecycle_stage")) {
       byStage.merge(bar.label(), bar.value(), Double::sum);
     }
     List<Bar> stages = byStage.entrySet().stream().map(e -> new Bar(e.getKey(), e.getValue())).toList();
@@ -427,8 +429,8 @@ public final class RunReport {
     String id = "data-quality";
     String title = "Data quality";
     StringBuilder html = new StringBuilder();
-    if (tables.exists("ingest_runs")) {
-      List<Row> files = tables.readRunDate("ingest_runs", runDate)
+    if (tables.exists(GoldTable.INGEST_RUNS.table())) {
+      List<Row> files = tables.readRunDate(GoldTable.INGEST_RUNS.table(), runDate)
           .select("source", "entity", "file", "rows_read", "rows_accepted", "rows_quarantined", "status")
           .orderBy("source", "entity", "file").collectAsList();
       List<List<Object>> rows = new ArrayList<>();
@@ -449,8 +451,8 @@ public final class RunReport {
     } else {
       html.append(Html.note("ingest_runs has not been written yet (run cpm ingest)."));
     }
-    if (tables.exists("quarantine")) {
-      Dataset<Row> quarantine = tables.readRunDate("quarantine", runDate);
+    if (tables.exists(GoldTable.QUARANTINE.table())) {
+      Dataset<Row> quarantine = tables.readRunDate(GoldTable.QUARANTINE.table(), runDate);
       List<Bar> reasons = counts(quarantine, "reason_code");
       html.append("<h3>Quarantined rows by reason</h3>").append(reasons.isEmpty()
           ? Html.note("No rows quarantined on " + runDate + ".") : Svg.bars(reasons, "quarantine by reason", 0));
@@ -477,11 +479,11 @@ public final class RunReport {
   private Section pipeline() {
     String id = "pipeline";
     String title = "Pipeline stage timings";
-    if (!tables.exists("pipeline_runs")) {
+    if (!tables.exists(GoldTable.PIPELINE_RUNS.table())) {
       return new Section(id, title, Html.note("pipeline_runs has no rows yet: the nightly run records its stages"
           + " when it ends, so the first report of a warehouse has no timings."));
     }
-    Dataset<Row> runs = tables.readRunDate("pipeline_runs", runDate);
+    Dataset<Row> runs = tables.readRunDate(GoldTable.PIPELINE_RUNS.table(), runDate);
     Row attempt = runs.agg(functions.max("attempt")).first();
     if (attempt.isNullAt(0)) {
       return new Section(id, title, Html.note("No recorded nightly attempt for " + runDate

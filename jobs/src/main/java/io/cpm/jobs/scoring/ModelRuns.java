@@ -1,6 +1,7 @@
 package io.cpm.jobs.scoring;
 
 import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.schema.GoldTable;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.apache.spark.sql.types.StructType;
  * (run_date, model) so a rerun of a date replaces its rows.
  */
 public final class ModelRuns {
-  public static final String TABLE = "model_runs";
+  public static final String TABLE = GoldTable.MODEL_RUNS.table();
   public static final StructType SCHEMA = new StructType()
       .add("run_date", DataTypes.DateType, false)
       .add("model", DataTypes.StringType, false)

@@ -11,6 +11,7 @@ import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
 import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.schema.GoldTable;
 import io.cpm.metrics.schema.SilverTables;
 import io.cpm.segmentation.churn.ChurnModel;
 import io.cpm.segmentation.clv.ClvPipeline;
@@ -38,7 +39,7 @@ import org.apache.spark.sql.types.DataTypes;
  * {@code model_runs}.
  */
 public final class ScoreStage implements Stage {
-  public static final String TABLE = "customer_scores";
+  public static final String TABLE = GoldTable.CUSTOMER_SCORES.table();
 
   /** When the stage trains a churn model before scoring. */
   public enum Training { IF_STALE, NEVER }

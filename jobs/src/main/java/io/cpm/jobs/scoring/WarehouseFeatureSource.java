@@ -3,6 +3,7 @@ package io.cpm.jobs.scoring;
 import io.cpm.jobs.CpmException;
 import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.schema.GoldTable;
 import java.time.LocalDate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -13,7 +14,7 @@ import org.apache.spark.sql.Row;
  * error that names the backfill command.
  */
 public final class WarehouseFeatureSource implements FeatureSource {
-  public static final String TABLE = "customer_features";
+  public static final String TABLE = GoldTable.CUSTOMER_FEATURES.table();
 
   /** Whether the features stage has written a partition for this date. */
   public boolean hasPartition(PipelineContext context, LocalDate asOf) {

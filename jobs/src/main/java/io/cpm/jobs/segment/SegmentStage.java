@@ -9,6 +9,7 @@ import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
 import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.schema.GoldTable;
 import io.cpm.segmentation.Centroid;
 import io.cpm.segmentation.KMeansResult;
 import io.cpm.segmentation.KMeansSegmentation;
@@ -39,13 +40,13 @@ import org.apache.spark.sql.types.StructType;
  * (per run date), lifecycle_history (rebuilt from all runs) and customer_tasks (the task ledger).
  */
 public final class SegmentStage implements Stage {
-  public static final String SEGMENTS = "customer_segments";
-  public static final String TRANSITIONS = "segment_transitions";
-  public static final String MODEL_RUNS = "segment_model_runs";
-  public static final String CENTROIDS = "segment_centroids";
-  public static final String HISTORY = "lifecycle_history";
-  public static final String TASKS = "customer_tasks";
-  static final String FEATURES = "customer_features";
+  public static final String SEGMENTS = GoldTable.CUSTOMER_SEGMENTS.table();
+  public static final String TRANSITIONS = GoldTable.SEGMENT_TRANSITIONS.table();
+  public static final String MODEL_RUNS = GoldTable.SEGMENT_MODEL_RUNS.table();
+  public static final String CENTROIDS = GoldTable.SEGMENT_CENTROIDS.table();
+  public static final String HISTORY = GoldTable.LIFECYCLE_HISTORY.table();
+  public static final String TASKS = GoldTable.CUSTOMER_TASKS.table();
+  static final String FEATURES = GoldTable.CUSTOMER_FEATURES.table();
   static final List<String> SEGMENT_COLUMNS = List.of("customer_id", Rfm.RECENCY_SCORE, Rfm.FREQUENCY_SCORE,
       Rfm.MONETARY_SCORE, Rfm.SCORE, Rfm.SEGMENT, Tiers.VALUE_TIER, Tiers.ACTIVITY_TIER, Tiers.TAG, Lifecycle.STAGE,
       KMeansSegmentation.CLUSTER_ID, KMeansSegmentation.CLUSTER_LABEL, Playbook.ACTION, Playbook.OWNER_ROLE);

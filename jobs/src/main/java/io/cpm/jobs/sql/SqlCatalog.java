@@ -1,12 +1,14 @@
 package io.cpm.jobs.sql;
 
 import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.schema.GoldTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The analyst-facing catalog: every warehouse table registered as {@code <database>.<table>}, gold column
@@ -14,26 +16,21 @@ import java.util.Set;
  * features as of the latest run date in {@code customer_scores}.
  */
 public final class SqlCatalog {
-  public static final String CUSTOMER_360 = "customer_360";
-  private static final String SCORES = "customer_scores";
-  private static final String SEGMENTS = "customer_segments";
-  private static final String FEATURES = "customer_features";
+  public static final String CUSTOMER_360 = GoldTable.CUSTOMER_360.table();
+  private static final String SCORES = GoldTable.CUSTOMER_SCORES.table();
+  private static final String SEGMENTS = GoldTable.CUSTOMER_SEGMENTS.table();
+  private static final String FEATURES = GoldTable.CUSTOMER_FEATURES.table();
 
   /** customer_360's columns as table.column, in view order (columns a table lacks are left out). */
-  private static final List<String> VIEW_COLUMNS = Arrays.stream((
-      "customer_features.owner_id customer_features.industry customer_features.region customer_features.size"
-      + " customer_segments.rfm_score customer_segments.rfm_segment customer_segments.value_tier"
-      + " customer_segments.activity_tier customer_segments.value_activity_tag customer_segments.lifecycle_stage"
-      + " customer_segments.cluster_id customer_segments.cluster_label customer_segments.playbook_action"
-      + " customer_segments.owner_role customer_scores.churn_probability customer_scores.churn_band"
-      + " customer_scores.churn_driver_1 customer_scores.churn_driver_2 customer_scores.churn_driver_3"
-      + " customer_scores.expected_purchases_90d customer_scores.p_alive customer_scores.clv_12m"
-      + " customer_scores.clv_grade customer_scores.health_score customer_scores.health_change"
-      + " customer_features.revenue_12m customer_features.revenue_lifetime customer_features.order_count_12m"
-      + " customer_features.gross_margin_pct_12m customer_features.overdue_amount"
-      + " customer_features.open_pipeline_amount customer_features.tickets_12m customer_features.recency_days"
-      + " customer_features.nps_last customer_features.tenure_days customer_features.last_order_date")
-      .split(" ")).toList();
+  private static final List<String> VIEW_COLUMNS = Stream.of(
+      columns(FEATURES, "owner_id industry region size"),
+      columns(SEGMENTS, "rfm_score rfm_segment value_tier activity_tier value_activity_tag lifecycle_stage"
+          + " cluster_id cluster_label playbook_action owner_role"),
+      columns(SCORES, "churn_probability churn_band churn_driver_1 churn_driver_2 churn_driver_3"
+          + " expected_purchases_90d p_alive clv_12m clv_grade health_score health_change"),
+      columns(FEATURES, "revenue_12m revenue_lifetime order_count_12m gross_margin_pct_12m overdue_amount"
+          + " open_pipeline_amount tickets_12m recency_days nps_last tenure_days last_order_date"))
+      .flatMap(List::stream).toList();
 
   /** What a refresh did: the tables it registered, comments changed, whether customer_360 exists. */
   public record Refreshed(List<String> tables, int commentedColumns, boolean customer360, List<String> notes) {
@@ -44,6 +41,10 @@ public final class SqlCatalog {
   }
 
   private SqlCatalog() {}
+
+  private static List<String> columns(String table, String columns) {
+    return Arrays.stream(columns.split(" ")).map(column -> table + "." + column).toList();
+  }
 
   /** Registers the warehouse tables and (re)creates the customer_360 view; for query sessions. */
   public static Refreshed register(Tables tables) {
@@ -116,7 +117,7 @@ public final class SqlCatalog {
     }
     tables.spark().sql("CREATE DATABASE IF NOT EXISTS `" + tables.database() + "`");
     tables.spark().sql("CREATE OR REPLACE VIEW " + tables.qualifiedName(CUSTOMER_360)
-        + " COMMENT 'Latest scores, segments and key features per customer (latest run_date of customer_scores)'"
+        + " COMMENT 'Latest scores, segments and key features per customer (latest run_date of " + SCORES + ")'"
         + " AS SELECT " + String.join(", ", select) + " FROM " + from
         + " WHERE s.run_date = (SELECT max(run_date) FROM " + tables.qualifiedName(SCORES) + ")");
     return true;

@@ -1,5 +1,6 @@
 package io.cpm.jobs.storage;
 
+import io.cpm.metrics.schema.GoldTable;
 import io.delta.tables.DeltaTable;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import org.apache.spark.sql.functions;
  */
 public final class Tables {
   /** Partition column of every per-run output table. */
-  public static final String RUN_DATE = "run_date";
+  public static final String RUN_DATE = GoldTable.RUN_DATE;
 
   private final SparkSession spark;
   private final String warehouse;

@@ -1,9 +1,12 @@
 package io.cpm.jobs.ingest;
 
+import static io.cpm.metrics.schema.GoldTable.INGEST_RUNS;
+import static io.cpm.metrics.schema.GoldTable.QUARANTINE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.CliRunner;
 import io.cpm.jobs.ExitCode;
+import io.cpm.metrics.schema.Entity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +40,8 @@ class IngestFileFailuresTest {
         "O1,1,2025-03-01,P1,hardware,2,10.00,12.00,5.00");
     assertThat(landing.ingest("2025-03-01").exitCode()).isEqualTo(ExitCode.OK);
     before = commits(landing.warehouse);
-    assertThat(before).containsKeys("customers", "order_lines", "bronze_accounts", "quarantine", "ingest_runs");
+    assertThat(before).containsKeys("customers", "order_lines", Entity.ACCOUNTS.bronzeTable(), QUARANTINE.table(),
+        INGEST_RUNS.table());
   }
 
   /** Each failing date also carries a good accounts file, which must not be written either. */

@@ -1,5 +1,7 @@
 package io.cpm.jobs.ingest;
 
+import static io.cpm.metrics.schema.GoldTable.INGEST_RUNS;
+import static io.cpm.metrics.schema.GoldTable.QUARANTINE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.CliRunner;
@@ -31,11 +33,13 @@ class IngestGateTest {
     String db = landing.database;
     assertThat(spark.sql("SELECT name FROM " + db + ".customers").collectAsList()).extracting(r -> r.getString(0))
         .containsExactly("Acme");
-    Row quarantined = spark.sql("SELECT reason_code, row_number FROM " + db + ".quarantine WHERE run_date = "
+    Row quarantined = spark.sql("SELECT reason_code, row_number FROM " + db + "." + QUARANTINE.table()
+        + " WHERE run_date = "
         + "DATE'2025-03-30'").first();
     assertThat(quarantined.getString(0)).isEqualTo("BAD_DATE");
     assertThat(quarantined.getLong(1)).isEqualTo(3);
-    Row run = spark.sql("SELECT status, rows_read, rows_quarantined FROM " + db + ".ingest_runs WHERE run_date = "
+    Row run = spark.sql("SELECT status, rows_read, rows_quarantined FROM " + db + "." + INGEST_RUNS.table()
+        + " WHERE run_date = "
         + "DATE'2025-03-30' AND entity = 'accounts'").first();
     assertThat(run.getString(0)).isEqualTo("rejected");
     assertThat(run.getLong(1)).isEqualTo(2);

@@ -1,5 +1,7 @@
 package io.cpm.jobs.ingest;
 
+import static io.cpm.metrics.schema.GoldTable.INGEST_RUNS;
+import static io.cpm.metrics.schema.GoldTable.QUARANTINE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.CliRunner;
@@ -94,8 +96,8 @@ class IngestRerunTest {
     assertThat(versions(landing, "customers")).isEqualTo(customersVersions);
     assertThat(versions(landing, "orders")).isEqualTo(ordersVersions + 1);
     assertThat(silver(landing, RERUN).get("customers")).isEqualTo(before.get("customers"));
-    assertThat(spark.sql("SELECT rows_read FROM " + landing.database + ".ingest_runs WHERE entity = 'accounts'"
-        + " AND run_date = DATE'" + d3 + "'").first().getLong(0)).isZero();
+    assertThat(spark.sql("SELECT rows_read FROM " + landing.database + "." + INGEST_RUNS.table()
+        + " WHERE entity = 'accounts' AND run_date = DATE'" + d3 + "'").first().getLong(0)).isZero();
   }
 
   private static long versions(Landing landing, String table) {
@@ -142,8 +144,8 @@ class IngestRerunTest {
       assertThat(withoutLineage(actual.get(entity.table()))).as(entity.table())
           .isEqualTo(withoutLineage(expected.get(entity.table())));
     }
-    assertThat(spark.sql("SELECT _unmapped['Notiz'] FROM " + other.database + ".bronze_accounts WHERE "
-        + "customer_id = 'C1'").first().getString(0)).isEqualTo("Kunde seit Jänner");
+    assertThat(spark.sql("SELECT _unmapped['Notiz'] FROM " + other.database + "." + Entity.ACCOUNTS.bronzeTable()
+        + " WHERE customer_id = 'C1'").first().getString(0)).isEqualTo("Kunde seit Jänner");
   }
 
   private static void ingest(Landing landing, String date) {
@@ -174,7 +176,8 @@ class IngestRerunTest {
 
   private static Map<String, Long> auditCounts(Landing landing) {
     Map<String, Long> result = new LinkedHashMap<>();
-    for (String table : List.of("bronze_accounts", "bronze_orders", "quarantine", "ingest_runs")) {
+    for (String table : List.of(Entity.ACCOUNTS.bronzeTable(), Entity.ORDERS.bronzeTable(), QUARANTINE.table(),
+        INGEST_RUNS.table())) {
       result.put(table, spark.sql("SELECT count(*) FROM " + landing.database + "." + table).first().getLong(0));
     }
     return result;

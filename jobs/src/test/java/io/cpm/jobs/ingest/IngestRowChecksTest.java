@@ -1,9 +1,12 @@
 package io.cpm.jobs.ingest;
 
+import static io.cpm.metrics.schema.GoldTable.INGEST_RUNS;
+import static io.cpm.metrics.schema.GoldTable.QUARANTINE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.CliRunner;
 import io.cpm.jobs.ExitCode;
+import io.cpm.metrics.schema.Entity;
 import io.cpm.metrics.testing.TestSpark;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +80,7 @@ class IngestRowChecksTest {
         "{\"ticket_id\":\"T2\",\"customer_id\":\"C1\",\"created_at\":\"2025-03-02 10:00:00\",\"satisfaction\":9}");
     result = landing.ingest(D);
     quarantine = new HashMap<>();
-    for (Row row : spark.sql("SELECT * FROM " + landing.database + ".quarantine").collectAsList()) {
+    for (Row row : spark.sql("SELECT * FROM " + landing.database + "." + QUARANTINE.table()).collectAsList()) {
       quarantine.put(row.getAs("entity") + ":" + row.getAs("row_number"), row);
     }
   }
@@ -151,7 +154,7 @@ class IngestRowChecksTest {
   @Test
   void everyFileAccountsForEachRowReadAndBronzeKeepsThemAll() {
     List<Row> runs = spark.sql("SELECT entity, rows_read, rows_accepted, rows_quarantined, status FROM "
-        + landing.database + ".ingest_runs WHERE status = 'loaded'").collectAsList();
+        + landing.database + "." + INGEST_RUNS.table() + " WHERE status = 'loaded'").collectAsList();
     Map<String, long[]> byEntity = new HashMap<>();
     for (Row r : runs) {
       assertThat(r.getLong(1)).isEqualTo(r.getLong(2) + r.getLong(3));
@@ -160,10 +163,11 @@ class IngestRowChecksTest {
     assertThat(byEntity.get("accounts")).containsExactly(12, 4, 8);
     assertThat(byEntity.get("nps_responses")).containsExactly(6, 2, 4);
     assertThat(byEntity.get("tickets")).containsExactly(3, 1, 2);
-    assertThat(spark.sql("SELECT count(*) FROM " + landing.database + ".bronze_accounts").first().getLong(0))
+    assertThat(spark.sql("SELECT count(*) FROM " + landing.database + "."
+        + Entity.ACCOUNTS.bronzeTable()).first().getLong(0))
         .isEqualTo(12);
     Row raw = spark.sql("SELECT customer_id, created_at FROM " + landing.database
-        + ".bronze_accounts WHERE _row_number = 5").first();
+        + "." + Entity.ACCOUNTS.bronzeTable() + " WHERE _row_number = 5").first();
     assertThat(raw.getString(0) + " " + raw.getString(1)).isEqualTo("C3 2025-02-30");
   }
 

@@ -1,9 +1,11 @@
 package io.cpm.jobs.ingest;
 
+import static io.cpm.metrics.schema.GoldTable.QUARANTINE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.CliRunner;
 import io.cpm.jobs.ExitCode;
+import io.cpm.metrics.schema.Entity;
 import io.cpm.metrics.testing.TestSpark;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +91,7 @@ class IngestSplitGzipTest {
 
   @Test
   void silverAndBronzeHoldTheSameRows() {
-    for (String table : List.of("order_lines", "bronze_order_lines")) {
+    for (String table : List.of("order_lines", Entity.ORDER_LINES.bronzeTable())) {
       assertThat(rows(splitLanding, table)).as(table).isEqualTo(rows(wholeLanding, table)).isNotEmpty();
     }
     assertThat(rows(splitLanding, "order_lines")).hasSize(401 - 8);
@@ -98,7 +100,7 @@ class IngestSplitGzipTest {
   private static Map<Long, String> quarantine(Landing landing) {
     Map<Long, String> rows = new TreeMap<>();
     for (Row row : TestSpark.session().sql("SELECT row_number, reason_code, message, raw_record FROM "
-        + landing.database + ".quarantine").collectAsList()) {
+        + landing.database + "." + QUARANTINE.table()).collectAsList()) {
       rows.put(row.getLong(0), row.getString(1) + "|" + row.getString(2) + "|" + row.getString(3));
     }
     return rows;

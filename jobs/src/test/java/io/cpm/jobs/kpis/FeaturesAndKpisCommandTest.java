@@ -1,5 +1,8 @@
 package io.cpm.jobs.kpis;
 
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_FEATURES;
+import static io.cpm.metrics.schema.GoldTable.KPI_ALERTS;
+import static io.cpm.metrics.schema.GoldTable.KPI_VALUES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -49,7 +52,7 @@ class FeaturesAndKpisCommandTest {
   void featuresThenKpisWriteTheirTablesForTheRunDate() {
     CliRunner.Result features = cpm("features", "2025-03-31");
     assertThat(features.exitCode()).as(features.err()).isEqualTo(ExitCode.OK);
-    assertThat(SPARK.sql("SELECT customer_id, revenue_lifetime FROM " + DATABASE + ".customer_features"
+    assertThat(SPARK.sql("SELECT customer_id, revenue_lifetime FROM " + DATABASE + "." + CUSTOMER_FEATURES.table()
         + " WHERE run_date = DATE'2025-03-31' ORDER BY customer_id").collectAsList())
         .extracting(r -> r.getString(0)).containsExactly("C1", "C2", "C3");
 
@@ -57,18 +60,20 @@ class FeaturesAndKpisCommandTest {
     assertThat(kpis.exitCode()).as(kpis.err()).isEqualTo(ExitCode.OK);
     assertThat(kpis.out()).contains("KPI alerts");
     // the README example query: company NPS this quarter = 100 * (0 promoters - 1 detractor) / 1 response
-    Row nps = SPARK.sql("SELECT value, unit FROM " + DATABASE + ".kpi_values WHERE run_date = DATE'2025-03-31'"
+    Row nps = SPARK.sql("SELECT value, unit FROM " + DATABASE + "." + KPI_VALUES.table()
+        + " WHERE run_date = DATE'2025-03-31'"
         + " AND scope_type = 'company' AND kpi = 'nps' AND period = 'quarter'").first();
     assertThat(nps.getDouble(0)).isCloseTo(-100.0, within(1e-9));
     // -100 misses the default target nps >= 30
-    assertThat(SPARK.sql("SELECT reason, target FROM " + DATABASE + ".kpi_alerts WHERE run_date = DATE'2025-03-31'"
+    assertThat(SPARK.sql("SELECT reason, target FROM " + DATABASE + "." + KPI_ALERTS.table()
+        + " WHERE run_date = DATE'2025-03-31'"
         + " AND kpi = 'nps' AND scope_type = 'company' AND period = 'quarter'").collectAsList())
         .extracting(r -> r.getString(0) + " " + r.getDouble(1)).containsExactly("missed_target 30.0");
 
     // no customer_features for another run date: input missing (4), naming the command to run first
     CliRunner.Result missing = cpm("kpis", "2025-03-30");
     assertThat(missing.exitCode()).isEqualTo(ExitCode.INPUT_MISSING);
-    assertThat(missing.err()).contains("customer_features").contains("cpm features --run-date 2025-03-30");
+    assertThat(missing.err()).contains(CUSTOMER_FEATURES.table()).contains("cpm features --run-date 2025-03-30");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.cpm.jobs.maintenance;
 
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SCORES;
+import static io.cpm.metrics.schema.GoldTable.PIPELINE_RUNS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.CliRunner;
@@ -26,7 +28,7 @@ class MaintainCommandTest {
   void compactsZOrdersAndVacuumsWithoutChangingData() throws IOException {
     Path warehouse = TestSpark.newDirectory("maintain-wh");
     String customers = warehouse.resolve("customers").toUri().toString();
-    String scores = warehouse.resolve("customer_scores").toUri().toString();
+    String scores = warehouse.resolve(CUSTOMER_SCORES.table()).toUri().toString();
     Dataset<Row> customerRows = spark.range(0, 400).selectExpr(
         "format_string('C%05d', id) AS customer_id", "CAST(id % 7 AS INT) AS region_id", "id * 1.5 AS revenue");
     customerRows.repartition(6).write().format("delta").save(customers);
@@ -65,7 +67,7 @@ class MaintainCommandTest {
   void smallTablesAreOnlyCompactedAndExcludedTablesUntouched() {
     Path warehouse = TestSpark.newDirectory("maintain-small");
     String orders = warehouse.resolve("orders").toUri().toString();
-    String audit = warehouse.resolve("pipeline_runs").toUri().toString();
+    String audit = warehouse.resolve(PIPELINE_RUNS.table()).toUri().toString();
     spark.range(0, 50).selectExpr("CAST(id AS STRING) AS customer_id").repartition(3)
         .write().format("delta").save(orders);
     spark.range(0, 10).repartition(2).write().format("delta").save(audit);

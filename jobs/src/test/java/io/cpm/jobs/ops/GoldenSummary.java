@@ -1,5 +1,11 @@
 package io.cpm.jobs.ops;
 
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_FEATURES;
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SCORES;
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SEGMENTS;
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_TASKS;
+import static io.cpm.metrics.schema.GoldTable.KPI_VALUES;
+import static io.cpm.metrics.schema.GoldTable.SEGMENT_TRANSITIONS;
 import static org.apache.spark.sql.functions.col;
 
 import io.cpm.jobs.RepoFiles;
@@ -28,13 +34,13 @@ final class GoldenSummary {
   private record Counted(String table, String dateColumn, List<String> columns) {}
 
   private static final List<Counted> TABLES = List.of(
-      new Counted("customer_features", "run_date", List.of()),
-      new Counted("customer_segments", "run_date", List.of("rfm_segment", "value_activity_tag", "lifecycle_stage",
+      new Counted(CUSTOMER_FEATURES.table(), "run_date", List.of()),
+      new Counted(CUSTOMER_SEGMENTS.table(), "run_date", List.of("rfm_segment", "value_activity_tag", "lifecycle_stage",
           "cluster_id", "playbook_action")),
-      new Counted("customer_scores", "run_date", List.of("churn_band", "clv_grade")),
-      new Counted("segment_transitions", "run_date", List.of()),
-      new Counted("kpi_values", "run_date", List.of()),
-      new Counted("customer_tasks", "raised_on", List.of("rule")));
+      new Counted(CUSTOMER_SCORES.table(), "run_date", List.of("churn_band", "clv_grade")),
+      new Counted(SEGMENT_TRANSITIONS.table(), "run_date", List.of()),
+      new Counted(KPI_VALUES.table(), "run_date", List.of()),
+      new Counted(CUSTOMER_TASKS.table(), "raised_on", List.of("rule")));
 
   private GoldenSummary() {}
 

@@ -1,5 +1,8 @@
 package io.cpm.jobs.ops;
 
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_FEATURES;
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SEGMENTS;
+import static io.cpm.metrics.schema.GoldTable.KPI_VALUES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.CliRunner;
@@ -72,13 +75,13 @@ class PlantedTruthFeaturesIT {
     }
     SPARK.sql("SELECT customer_id, order_count_lifetime, revenue_lifetime, first_order_date, last_order_date,"
             + " days_since_last_order, avg_order_value, is_repeat_buyer, price_sensitivity, nps_last"
-            + " FROM " + DATABASE + ".customer_features WHERE run_date = DATE'" + RUN_DATE + "'")
+            + " FROM " + DATABASE + "." + CUSTOMER_FEATURES.table() + " WHERE run_date = DATE'" + RUN_DATE + "'")
         .collectAsList().forEach(r -> {
           featureRows++;
           FEATURES.put(r.getString(0), r);
         });
     SPARK.sql("SELECT customer_id, cluster_id, rfm_segment, lifecycle_stage FROM " + DATABASE
-            + ".customer_segments WHERE run_date = DATE'" + RUN_DATE + "'")
+            + "." + CUSTOMER_SEGMENTS.table() + " WHERE run_date = DATE'" + RUN_DATE + "'")
         .collectAsList().forEach(r -> {
           segmentRows++;
           SEGMENTS.put(r.getString(0), r);
@@ -157,7 +160,8 @@ class PlantedTruthFeaturesIT {
       }
     }
     Map<String, String> kpis = new HashMap<>();
-    SPARK.sql("SELECT kpi, numerator, denominator FROM " + DATABASE + ".kpi_values WHERE run_date = DATE'"
+    SPARK.sql("SELECT kpi, numerator, denominator FROM " + DATABASE + "." + KPI_VALUES.table()
+        + " WHERE run_date = DATE'"
             + RUN_DATE + "' AND scope_type = 'company' AND period = 'trailing_90_days'"
             + " AND kpi IN ('repeat_purchase_rate', 'avg_order_value')")
         .collectAsList().forEach(r -> kpis.put(r.getString(0), r.get(1) + " / " + r.get(2)));

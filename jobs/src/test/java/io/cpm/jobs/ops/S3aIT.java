@@ -1,5 +1,9 @@
 package io.cpm.jobs.ops;
 
+import static io.cpm.metrics.schema.GoldTable.KPI_ALERTS;
+import static io.cpm.metrics.schema.GoldTable.PIPELINE_RUNS;
+import static io.cpm.metrics.schema.GoldTable.QUARANTINE;
+import static io.cpm.metrics.schema.GoldTable.SEGMENT_TRANSITIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.CliRunner;
@@ -34,7 +38,7 @@ class S3aIT {
    * transition from, no previous period for alert thresholds.
    */
   private static final java.util.Set<String> MAY_BE_EMPTY_ON_FIRST_RUN =
-      java.util.Set.of("quarantine", "segment_transitions", "kpi_alerts");
+      java.util.Set.of(QUARANTINE.table(), SEGMENT_TRANSITIONS.table(), KPI_ALERTS.table());
   // Per-run random credentials: S3Proxy's own config lives under target/, cpm only sees the environment.
   private static final String ACCESS_KEY = "it-" + UUID.randomUUID().toString().substring(0, 8);
   private static final String SECRET_KEY = UUID.randomUUID().toString();
@@ -83,7 +87,7 @@ class S3aIT {
       clientConf(endpoint).forEach(e -> spark.sparkContext().hadoopConfiguration().set(e.getKey(), e.getValue()));
       String warehouse = "s3a://" + BUCKET + "/warehouse";
       List<String> tables = Outputs.deltaTables(spark, warehouse);
-      assertThat(tables).as("Delta tables in " + warehouse).contains("pipeline_runs");
+      assertThat(tables).as("Delta tables in " + warehouse).contains(PIPELINE_RUNS.table());
       for (String table : tables) {
         if (MAY_BE_EMPTY_ON_FIRST_RUN.contains(table)) {
           spark.read().format("delta").load(warehouse + "/" + table).schema(); // readable, possibly empty
@@ -97,7 +101,8 @@ class S3aIT {
             .isNotEmpty();
       }
       // The objects are really in S3Proxy's store, not on some local path the run fell back to.
-      assertThat(work.resolve("s3proxy-data").resolve(BUCKET).resolve("warehouse/pipeline_runs/_delta_log"))
+      assertThat(work.resolve("s3proxy-data").resolve(BUCKET).resolve("warehouse/" + PIPELINE_RUNS.table()
+          + "/_delta_log"))
           .isDirectory();
     }
   }

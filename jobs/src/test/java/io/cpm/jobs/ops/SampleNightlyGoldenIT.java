@@ -1,5 +1,12 @@
 package io.cpm.jobs.ops;
 
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_FEATURES;
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SCORES;
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SEGMENTS;
+import static io.cpm.metrics.schema.GoldTable.INGEST_RUNS;
+import static io.cpm.metrics.schema.GoldTable.LIFECYCLE_HISTORY;
+import static io.cpm.metrics.schema.GoldTable.PIPELINE_RUNS;
+import static io.cpm.metrics.schema.GoldTable.QUARANTINE;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,7 +94,7 @@ class SampleNightlyGoldenIT {
       }
     }
     Map<String, Long> read = new TreeMap<>();
-    for (Row row : table("ingest_runs").select("file", "rows_read", "rows_accepted", "rows_quarantined")
+    for (Row row : table(INGEST_RUNS.table()).select("file", "rows_read", "rows_accepted", "rows_quarantined")
         .collectAsList()) {
       String file = relative(row.getString(0));
       assertThat(row.getLong(1)).as("read = accepted + quarantined for " + file)
@@ -103,7 +110,7 @@ class SampleNightlyGoldenIT {
         planted.add(record.get("file") + ":" + record.get("row_number") + ":" + record.get("reason"));
       }
     }
-    TreeSet<String> quarantined = table("quarantine").select("file", "row_number", "reason_code").collectAsList()
+    TreeSet<String> quarantined = table(QUARANTINE.table()).select("file", "row_number", "reason_code").collectAsList()
         .stream().map(r -> relative(r.getString(0)) + ":" + r.get(1) + ":" + r.getString(2))
         .collect(Collectors.toCollection(TreeSet::new));
     assertThat(quarantined).as("quarantine (file:row:reason) vs sample-data/ground-truth/bad_rows.csv")
@@ -114,9 +121,9 @@ class SampleNightlyGoldenIT {
   @Test
   void perCustomerTablesHoldEveryFeaturedCustomerOnceUnderItsId() {
     for (LocalDate date : DATES) {
-      Dataset<Row> featured = table("customer_features").where(col("run_date").equalTo(Date.valueOf(date)))
+      Dataset<Row> featured = table(CUSTOMER_FEATURES.table()).where(col("run_date").equalTo(Date.valueOf(date)))
           .select("customer_id");
-      for (String name : List.of("customer_segments", "customer_scores")) {
+      for (String name : List.of(CUSTOMER_SEGMENTS.table(), CUSTOMER_SCORES.table())) {
         Dataset<Row> ids = table(name).where(col("run_date").equalTo(Date.valueOf(date))).select("customer_id");
         String what = name + " on " + date;
         assertThat(ids.where(col("customer_id").isNull()).count()).as(what + ": rows without a customer id").isZero();
@@ -125,7 +132,7 @@ class SampleNightlyGoldenIT {
             .as(what + ": ids not matching customer_features").isZero();
       }
     }
-    assertThat(table("lifecycle_history").where(col("customer_id").isNull()).count())
+    assertThat(table(LIFECYCLE_HISTORY.table()).where(col("customer_id").isNull()).count())
         .as("lifecycle_history rows without a customer id").isZero();
   }
 
@@ -145,7 +152,7 @@ class SampleNightlyGoldenIT {
 
   /** Customers clustered on {@code date} (prospects have no k-means features and a null cluster_id). */
   private static Dataset<Row> clusters(LocalDate date) {
-    return table("customer_segments").where(col("run_date").equalTo(Date.valueOf(date))
+    return table(CUSTOMER_SEGMENTS.table()).where(col("run_date").equalTo(Date.valueOf(date))
             .and(col("cluster_id").isNotNull()))
         .select("customer_id", "cluster_id");
   }
@@ -163,7 +170,7 @@ class SampleNightlyGoldenIT {
     }
     for (LocalDate date : DATES) {
       List<double[]> scored = new ArrayList<>();
-      for (Row row : table("customer_scores").where(col("run_date").equalTo(Date.valueOf(date)))
+      for (Row row : table(CUSTOMER_SCORES.table()).where(col("run_date").equalTo(Date.valueOf(date)))
           .select("customer_id", "churn_probability").collectAsList()) {
         String type = types.get(row.getString(0));
         if (type != null && !type.equals("prospect")) {
@@ -220,7 +227,7 @@ class SampleNightlyGoldenIT {
         records = csv.stream().peek(r -> assertThat(r.isConsistent()).as("record " + r.getRecordNumber()
             + " of " + csvFile + " has as many fields as the header").isTrue()).count();
       }
-      long scored = table("customer_scores").where(col("run_date").equalTo(Date.valueOf(date))).count();
+      long scored = table(CUSTOMER_SCORES.table()).where(col("run_date").equalTo(Date.valueOf(date))).count();
       assertThat(records).as("rows in " + csvFile).isEqualTo(manifest.get("row_count").asLong()).isEqualTo(scored);
     }
   }
@@ -243,12 +250,12 @@ class SampleNightlyGoldenIT {
   @Test
   void pipelineRunsRecordEveryStageOfEveryNightAsSucceeded() {
     for (LocalDate date : DATES) {
-      List<String> succeeded = table("pipeline_runs").where(col("run_date").equalTo(Date.valueOf(date))
+      List<String> succeeded = table(PIPELINE_RUNS.table()).where(col("run_date").equalTo(Date.valueOf(date))
           .and(col("status").equalTo("succeeded"))).select("stage").distinct().collectAsList().stream()
           .map(r -> r.getString(0)).toList();
       assertThat(succeeded).as("stages succeeded on " + date).containsAll(STAGES);
     }
-    assertThat(runLog).as("the run prints where outputs went").contains("customer_scores");
+    assertThat(runLog).as("the run prints where outputs went").contains(CUSTOMER_SCORES.table());
   }
 
   @Test

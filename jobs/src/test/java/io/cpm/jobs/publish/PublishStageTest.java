@@ -1,5 +1,9 @@
 package io.cpm.jobs.publish;
 
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_360;
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_FEATURES;
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SCORES;
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SEGMENTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,12 +82,12 @@ class PublishStageTest {
         .isTrue());
 
     Map<String, Row> expected = new LinkedHashMap<>();
-    for (Row row : tables.spark().sql("SELECT * FROM " + tables.qualifiedName("customer_scores") + " s"
+    for (Row row : tables.spark().sql("SELECT * FROM " + tables.qualifiedName(CUSTOMER_SCORES.table()) + " s"
         + " JOIN (SELECT customer_id, rfm_segment, value_tier, activity_tier, lifecycle_stage, cluster_label,"
-        + " playbook_action FROM " + tables.qualifiedName("customer_segments")
+        + " playbook_action FROM " + tables.qualifiedName(CUSTOMER_SEGMENTS.table())
         + " WHERE run_date = DATE'2025-03-31') USING (customer_id)"
         + " JOIN (SELECT customer_id, revenue_12m, last_order_date, owner_id FROM "
-        + tables.qualifiedName("customer_features") + " WHERE run_date = DATE'2025-03-31') USING (customer_id)"
+        + tables.qualifiedName(CUSTOMER_FEATURES.table()) + " WHERE run_date = DATE'2025-03-31') USING (customer_id)"
         + " WHERE s.run_date = DATE'2025-03-31'").collectAsList()) {
       expected.put(row.getAs("customer_id"), row);
     }
@@ -126,9 +130,10 @@ class PublishStageTest {
         .get("playbook_action")).isEqualTo("'@reactivate");
 
     // The catalog refresh ran: comments on gold columns and the customer_360 view.
-    assertThat(tables.spark().table(tables.qualifiedName("customer_scores")).schema().apply("churn_probability")
+    assertThat(tables.spark().table(tables.qualifiedName(CUSTOMER_SCORES.table())).schema().apply("churn_probability")
         .getComment().isDefined()).isTrue();
-    assertThat(tables.spark().sql("SELECT count(*) FROM " + tables.qualifiedName("customer_360")).first().getLong(0))
+    assertThat(tables.spark().sql("SELECT count(*) FROM "
+        + tables.qualifiedName(CUSTOMER_360.table())).first().getLong(0))
         .isEqualTo(6);
 
     // A rerun replaces the drop: still one file set, same checksum.
@@ -192,7 +197,7 @@ class PublishStageTest {
         "--set", "paths.warehouse=" + dir.resolve("empty-warehouse"), "--set", "catalog.database=publish_missing",
         "--set", "paths.exports=" + dir.resolve("exports"));
     assertThat(result.exitCode()).isEqualTo(4);
-    assertThat(result.err()).contains("customer_scores").contains("cpm score --run-date 2025-03-31");
+    assertThat(result.err()).contains(CUSTOMER_SCORES.table()).contains("cpm score --run-date 2025-03-31");
     assertThat(dir.resolve("exports")).doesNotExist();
   }
 

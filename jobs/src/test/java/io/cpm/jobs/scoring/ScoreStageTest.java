@@ -1,5 +1,7 @@
 package io.cpm.jobs.scoring;
 
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SCORES;
+import static io.cpm.metrics.schema.GoldTable.MODEL_RUNS;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.datediff;
@@ -61,7 +63,7 @@ class ScoreStageTest {
     assertThat(first.notes()).anySatisfy(n -> assertThat(n).contains("missing: retrained"));
     assertThat(asked).allSatisfy(d -> assertThat(d).isBeforeOrEqualTo(RUN_DATE)).contains(RUN_DATE.minusDays(90));
 
-    Dataset<Row> scores = spark.read().format("delta").load(warehouse.resolve("customer_scores").toString());
+    Dataset<Row> scores = spark.read().format("delta").load(warehouse.resolve(CUSTOMER_SCORES.table()).toString());
     assertThat(scores.columns()).containsExactly("customer_id", "churn_probability", "churn_band", "churn_driver_1",
         "churn_driver_2", "churn_driver_3", "expected_purchases_90d", "p_alive", "clv_12m", "clv_grade",
         "health_score", "health_usage", "health_depth", "health_interaction", "health_nps", "health_support",
@@ -85,7 +87,7 @@ class ScoreStageTest {
         .average().orElse(Double.NaN);
     assertThat(meanPAliveHigh).isLessThan(meanPAliveLow);
 
-    List<Row> runs = spark.read().format("delta").load(warehouse.resolve("model_runs").toString())
+    List<Row> runs = spark.read().format("delta").load(warehouse.resolve(MODEL_RUNS.table()).toString())
         .orderBy("model").collectAsList();
     assertThat(runs).extracting(r -> r.getString(1)).containsExactly("churn_logistic", "clv_bgnbd");
     Row churn = runs.get(0);
@@ -101,7 +103,7 @@ class ScoreStageTest {
     StageResult next = new ScoreStage(features, ScoreStage.Training.IF_STALE)
         .run(context(spark, config, RUN_DATE.plusDays(1)));
     assertThat(next.notes()).anySatisfy(n -> assertThat(n).isEqualTo("churn model v20250331"));
-    Dataset<Row> second = spark.read().format("delta").load(warehouse.resolve("customer_scores").toString())
+    Dataset<Row> second = spark.read().format("delta").load(warehouse.resolve(CUSTOMER_SCORES.table()).toString())
         .where(col("run_date").equalTo(Date.valueOf(RUN_DATE.plusDays(1))));
     assertThat(second.where(col("health_change").isNotNull()).count()).isPositive();
   }

@@ -1,5 +1,7 @@
 package io.cpm.jobs.sql;
 
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_360;
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SCORES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.CliRunner;
@@ -62,18 +64,19 @@ class SqlDocsTest {
 
   @Test
   void goldColumnsCarryTheirDocumentedComments() {
-    List<Row> described = tables.spark().sql("DESCRIBE TABLE " + tables.qualifiedName("customer_scores"))
+    List<Row> described = tables.spark().sql("DESCRIBE TABLE " + tables.qualifiedName(CUSTOMER_SCORES.table()))
         .collectAsList();
     Row churn = described.stream().filter(r -> "churn_probability".equals(r.getString(0))).findFirst().orElseThrow();
-    assertThat(churn.getString(2)).isEqualTo(ColumnDocs.description("customer_scores", "churn_probability"));
+    assertThat(churn.getString(2)).isEqualTo(ColumnDocs.description(CUSTOMER_SCORES.table(), "churn_probability"));
     // Applying again changes nothing (no extra Delta commits).
-    assertThat(TableDocs.apply(tables, "customer_scores")).isZero();
+    assertThat(TableDocs.apply(tables, CUSTOMER_SCORES.table())).isZero();
   }
 
   @Test
   void sqlCommandPrintsTableCsvAndJson() {
     java.nio.file.Path dir = TestSpark.newDirectory("sql-cli");
-    String query = "SELECT customer_id, churn_probability, run_date FROM customer_360 WHERE customer_id IN"
+    String query = "SELECT customer_id, churn_probability, run_date FROM " + CUSTOMER_360.table()
+        + " WHERE customer_id IN"
         + " ('C001', 'C002') ORDER BY customer_id";
     CliRunner.Result table = CliRunner.run(OutputsWarehouse.cliArgs(dir, "sql", query));
     assertThat(table.exitCode()).as(table.err()).isZero();
@@ -90,7 +93,8 @@ class SqlDocsTest {
     assertThat(json.out()).isEqualTo("{\"customer_id\":\"C001\",\"churn_probability\":0.05,\"run_date\":\"2025-03-31\"}\n"
         + "{\"customer_id\":\"C002\",\"churn_probability\":0.55,\"run_date\":\"2025-03-31\"}\n");
 
-    CliRunner.Result bad = CliRunner.run(OutputsWarehouse.cliArgs(dir, "sql", "SELECT nope FROM customer_360"));
+    CliRunner.Result bad = CliRunner.run(OutputsWarehouse.cliArgs(dir, "sql", "SELECT nope FROM "
+        + CUSTOMER_360.table()));
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err()).contains("nope");
   }

@@ -1,5 +1,6 @@
 package io.cpm.jobs.sql;
 
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_360;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.OutputsWarehouse;
@@ -36,7 +37,7 @@ class SqlServerTest {
       assertThat(segments).hasSize(6).contains("at_risk=1", "champions=1", "new=1");
       try (Connection connection = DriverManager.getConnection(server.jdbcUrl(OutputsWarehouse.DATABASE), "", "");
            Statement statement = connection.createStatement();
-           ResultSet rows = statement.executeQuery("SELECT count(*) FROM customer_360")) {
+           ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + CUSTOMER_360.table())) {
         assertThat(rows.next()).isTrue();
         assertThat(rows.getLong(1)).isEqualTo(6);
       }

@@ -39,6 +39,7 @@ import io.cpm.metrics.features.FeatureParameters;
 import io.cpm.metrics.features.OrderFacts;
 import io.cpm.metrics.kpi.KpiDefinition.Operand;
 import io.cpm.metrics.kpi.KpiSource.Scope;
+import io.cpm.metrics.schema.GoldTable;
 import io.cpm.metrics.schema.SilverTables;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -481,7 +482,8 @@ public final class KpiLibrary {
       Dataset<Row> rows = inputs.features().select("customer_id", "order_count_12m", "gross_margin_12m",
           "product_lines_held");
       Column active = col("order_count_12m").gt(0);
-      return KpiSource.of("customer_features", withCustomer(rows), customerScopes(col("customer_owner")), List.of(
+      return KpiSource.of(GoldTable.CUSTOMER_FEATURES.table(), withCustomer(rows),
+          customerScopes(col("customer_owner")), List.of(
           new Measure("ltv_margin_12m", sumIf(active, col("gross_margin_12m"))),
           new Measure("active_buyers_12m", countIf(active)),
           new Measure("buying_customers", countIf(col("product_lines_held").geq(1))),
@@ -600,7 +602,7 @@ public final class KpiLibrary {
     private KpiSource scores(Dataset<Row> scores) {
       Dataset<Row> rows = withCustomer(scores.select("customer_id", "health_score"));
       Column scored = col("health_score").isNotNull();
-      return KpiSource.of("customer_scores", rows, customerScopes(col("customer_owner")), List.of(
+      return KpiSource.of(GoldTable.CUSTOMER_SCORES.table(), rows, customerScopes(col("customer_owner")), List.of(
           new Measure("health_score_sum", sumIf(scored, col("health_score"))),
           new Measure("scored_customers", countIf(scored))));
     }

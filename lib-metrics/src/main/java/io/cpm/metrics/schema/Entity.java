@@ -154,6 +154,11 @@ public enum Entity {
     return table;
   }
 
+  /** Bronze table name: every input row as received, e.g. {@code bronze_order_lines}. */
+  public String bronzeTable() {
+    return "bronze_" + entityName();
+  }
+
   public List<String> keys() {
     return keys;
   }

@@ -1,5 +1,6 @@
 package io.cpm.metrics.kpi;
 
+import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SCORES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -190,7 +191,7 @@ class KpiLibraryTest {
     assertThat(value("churn_rate", "quarter")).isNull();
     // without customer_scores the health KPI is reported as missing, not as zero
     assertThat(value("avg_health_score", "month")).isNull();
-    assertThat(nullReason("avg_health_score", "company", "all", "month")).contains("customer_scores");
+    assertThat(nullReason("avg_health_score", "company", "all", "month")).contains(CUSTOMER_SCORES.table());
   }
 
   @Test
