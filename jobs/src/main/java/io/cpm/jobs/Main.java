@@ -1,6 +1,6 @@
 package io.cpm.jobs;
 
-import io.cpm.jobs.cli.CpmCommand;
+import io.cpm.jobs.app.CpmCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.apache.spark.SparkException;

@@ -1,6 +1,6 @@
 package io.cpm.jobs.publish;
 
-import io.cpm.jobs.cli.VersionProvider;
+import io.cpm.jobs.common.BuildVersion;
 import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
@@ -88,7 +88,7 @@ public final class PublishStage implements Stage {
       manifest.put("excluded_pii_columns", prepared.excludedPii());
       manifest.put("encoding", "UTF-8");
       manifest.put("format", "RFC 4180 CSV, header row, CRLF, ISO-8601 dates, '.' decimals");
-      manifest.put("tool_version", VersionProvider.version());
+      manifest.put("tool_version", BuildVersion.version());
 
       Iterator<Row> ordered = exported.orderBy(ScoreExport.CUSTOMER_ID).toLocalIterator();
       CrmFileWriter.Written written = new CrmFileWriter(context.spark().sparkContext().hadoopConfiguration())

@@ -1,6 +1,7 @@
 package io.cpm.jobs.publish;
 
 import io.cpm.jobs.CpmException;
+import io.cpm.jobs.common.CellFormat;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.schema.Entity;
 import io.cpm.metrics.schema.GoldTable;

@@ -1,6 +1,6 @@
 package io.cpm.jobs.report;
 
-import io.cpm.jobs.cli.VersionProvider;
+import io.cpm.jobs.common.BuildVersion;
 import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
@@ -32,7 +32,7 @@ public final class ReportStage implements Stage {
     ReportSettings settings = ReportSettings.from(context.config().section("report"));
     RunReport report = new RunReport(context.tables(), context.runDate(), settings,
         kpiTargets(context.config().raw()));
-    String html = report.html(VersionProvider.version());
+    String html = report.html(BuildVersion.version());
     String file = write(context, html);
     return new StageResult(NAME, 1, Map.of("report", file), List.of());
   }

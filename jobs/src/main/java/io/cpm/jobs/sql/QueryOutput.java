@@ -2,7 +2,7 @@ package io.cpm.jobs.sql;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cpm.jobs.publish.CellFormat;
+import io.cpm.jobs.common.CellFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

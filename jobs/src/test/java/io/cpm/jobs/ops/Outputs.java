@@ -67,7 +67,7 @@ final class Outputs {
     List<String> expected = deltaTables(spark, expectedWarehouse);
     List<String> actual = deltaTables(spark, actualWarehouse);
     assertThat(expected).as("Delta tables written by the embedded nightly under " + expectedWarehouse
-        + " (none means Pipeline.nightly lists no stages yet: nothing to compare)").isNotEmpty();
+        + " (none means Nightly.stages lists no stages yet: nothing to compare)").isNotEmpty();
     assertThat(actual).as("Delta tables under " + actualWarehouse).isEqualTo(expected);
     for (String table : expected) {
       Dataset<Row> want = normalized(spark.read().format("delta").load(expectedWarehouse + "/" + table));

@@ -82,7 +82,7 @@ class S3aIT {
             + run.tail()).isZero();
       }
 
-      assertThat(stages).as("stages of cpm nightly (none: Pipeline.nightly lists no stages yet)").isNotEmpty();
+      assertThat(stages).as("stages of cpm nightly (none: Nightly.stages lists no stages yet)").isNotEmpty();
       SparkSession spark = TestSpark.session();
       clientConf(endpoint).forEach(e -> spark.sparkContext().hadoopConfiguration().set(e.getKey(), e.getValue()));
       String warehouse = "s3a://" + BUCKET + "/warehouse";

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cpm.jobs.CliRunner;
 import io.cpm.jobs.OutputsWarehouse;
+import io.cpm.jobs.common.CellFormat;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.testing.TestSpark;
 import java.io.IOException;

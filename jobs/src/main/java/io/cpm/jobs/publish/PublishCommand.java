@@ -1,9 +1,9 @@
-package io.cpm.jobs.cli;
+package io.cpm.jobs.publish;
 
+import io.cpm.jobs.cli.StageCommand;
 import io.cpm.jobs.config.CpmConfig;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.publish.PublishSettings.ExportMode;
-import io.cpm.jobs.publish.PublishStage;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package io.cpm.jobs.publish;
+package io.cpm.jobs.common;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,10 +1,9 @@
-package io.cpm.jobs.cli;
+package io.cpm.jobs.sql;
 
 import io.cpm.jobs.ExitCode;
+import io.cpm.jobs.cli.ConfigOptions;
 import io.cpm.jobs.config.CpmConfig;
 import io.cpm.jobs.spark.SparkSessions;
-import io.cpm.jobs.sql.SqlCatalog;
-import io.cpm.jobs.sql.SqlServer;
 import io.cpm.jobs.storage.Tables;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package io.cpm.jobs.publish;
+package io.cpm.jobs.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

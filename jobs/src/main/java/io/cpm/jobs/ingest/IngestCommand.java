@@ -1,7 +1,7 @@
-package io.cpm.jobs.cli;
+package io.cpm.jobs.ingest;
 
+import io.cpm.jobs.cli.StageCommand;
 import io.cpm.jobs.config.CpmConfig;
-import io.cpm.jobs.ingest.IngestStage;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.metrics.schema.Entity;
 import java.util.List;

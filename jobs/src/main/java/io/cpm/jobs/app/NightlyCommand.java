@@ -1,8 +1,8 @@
-package io.cpm.jobs.cli;
+package io.cpm.jobs.app;
 
 import io.cpm.jobs.CpmException;
+import io.cpm.jobs.cli.StageCommand;
 import io.cpm.jobs.config.CpmConfig;
-import io.cpm.jobs.pipeline.Pipeline;
 import io.cpm.jobs.pipeline.Stage;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ public final class NightlyCommand extends StageCommand {
 
   @Override
   protected List<Stage> stages(CpmConfig config) {
-    return Pipeline.nightly(config);
+    return Nightly.stages(config);
   }
 
   @Override

@@ -1,8 +1,8 @@
-package io.cpm.jobs.cli;
+package io.cpm.jobs.report;
 
+import io.cpm.jobs.cli.StageCommand;
 import io.cpm.jobs.config.CpmConfig;
 import io.cpm.jobs.pipeline.Stage;
-import io.cpm.jobs.report.ReportStage;
 import java.util.List;
 import picocli.CommandLine.Command;
 

@@ -1,8 +1,7 @@
-package io.cpm.jobs.cli;
+package io.cpm.jobs.maintenance;
 
+import io.cpm.jobs.cli.StageCommand;
 import io.cpm.jobs.config.CpmConfig;
-import io.cpm.jobs.maintenance.MaintainStage;
-import io.cpm.jobs.maintenance.MaintenanceSettings;
 import io.cpm.jobs.pipeline.Stage;
 import java.util.List;
 import picocli.CommandLine.Command;

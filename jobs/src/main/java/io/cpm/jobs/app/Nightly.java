@@ -1,0 +1,40 @@
+package io.cpm.jobs.app;
+
+import io.cpm.jobs.config.CpmConfig;
+import io.cpm.jobs.features.FeaturesSettings;
+import io.cpm.jobs.features.FeaturesStage;
+import io.cpm.jobs.ingest.IngestStage;
+import io.cpm.jobs.kpis.KpisSettings;
+import io.cpm.jobs.kpis.KpisStage;
+import io.cpm.jobs.maintenance.MaintainStage;
+import io.cpm.jobs.maintenance.MaintenanceSettings;
+import io.cpm.jobs.pipeline.Stage;
+import io.cpm.jobs.publish.PublishStage;
+import io.cpm.jobs.report.ReportStage;
+import io.cpm.jobs.scoring.ScoreStage;
+import io.cpm.jobs.segment.SegmentStage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The nightly run: every stage in order, assembled here (the composition root) so that the pipeline framework
+ * knows no stage. Each stage's inputs and outputs are in {@code docs/architecture.md}.
+ */
+public final class Nightly {
+  private Nightly() {}
+
+  public static List<Stage> stages(CpmConfig config) {
+    List<Stage> stages = new ArrayList<>();
+    stages.add(IngestStage.allSources(config));
+    stages.add(new FeaturesStage(FeaturesSettings.from(config)));
+    stages.add(new SegmentStage());
+    stages.add(ScoreStage.nightly(config));
+    stages.add(new KpisStage(KpisSettings.from(config)));
+    stages.add(new PublishStage());
+    stages.add(new ReportStage());
+    if (config.section("maintenance").getBoolean("in-nightly")) {
+      stages.add(new MaintainStage(MaintenanceSettings.from(config.section("maintenance"))));
+    }
+    return List.copyOf(stages);
+  }
+}
