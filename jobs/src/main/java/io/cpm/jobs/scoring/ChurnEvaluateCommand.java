@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.cpm.jobs.CpmException;
 import io.cpm.jobs.ExitCode;
+import io.cpm.jobs.cli.CsvCommand;
 import io.cpm.segmentation.churn.ChurnAlgorithm;
 import io.cpm.segmentation.churn.ChurnFeatureSpec;
 import io.cpm.segmentation.churn.ChurnLabel;
@@ -70,7 +71,7 @@ public final class ChurnEvaluateCommand extends CsvCommand {
     } catch (IllegalArgumentException e) {
       throw CpmException.usage("invalid --model: " + e.getMessage());
     }
-    Dataset<Row> raw = readCsv(input, List.of(idColumn, labelColumn), List.of("--id-col", "--label-col"));
+    Dataset<Row> raw = readCsv(input, Map.of("--id-col", idColumn, "--label-col", labelColumn));
     Dataset<Row> blanked = raw;
     for (String name : raw.columns()) {
       blanked = blanked.withColumn(name, when(trim(col(name)).equalTo(""), lit(null)).otherwise(trim(col(name))));

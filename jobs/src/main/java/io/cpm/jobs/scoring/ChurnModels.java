@@ -3,6 +3,7 @@ package io.cpm.jobs.scoring;
 import static org.apache.spark.sql.functions.col;
 
 import io.cpm.jobs.CpmException;
+import io.cpm.jobs.common.Json;
 import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.schema.SilverTables;

@@ -7,6 +7,9 @@ import static org.apache.spark.sql.functions.trim;
 
 import io.cpm.jobs.CpmException;
 import io.cpm.jobs.ExitCode;
+import io.cpm.jobs.cli.CsvCommand;
+import io.cpm.jobs.cli.TransactionOptions;
+import io.cpm.jobs.common.Json;
 import io.cpm.segmentation.clv.ClvPipeline;
 import io.cpm.segmentation.clv.ClvTimeUnit;
 import io.cpm.segmentation.clv.ModelFitException;
@@ -14,37 +17,26 @@ import io.cpm.segmentation.clv.PurchaseModelKind;
 import io.cpm.segmentation.clv.RepeatPurchaseData;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cpm clv fit}: BTYD CLV on any transaction CSV (one row per transaction). Rows with a blank customer,
- * an unparseable date or amount are skipped and counted.
+ * {@code cpm clv fit}: BTYD CLV on any transaction CSV (one row per transaction), with the transaction options
+ * of every analyst command ({@link TransactionOptions}). Rows with a blank customer, an unparseable date or amount
+ * are skipped and counted. Purchases are counted per day, so {@code --invoice-col} is only checked against the
+ * header: the rows of one day, whatever their invoice, are one purchase.
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
     description = "Fit BG/NBD or Pareto/NBD plus Gamma-Gamma on a transaction CSV; prints one JSON object with --json.")
 public final class ClvFitCommand extends CsvCommand {
-  @Option(names = "--transactions", required = true, paramLabel = "FILE", description = "CSV with a header row.")
-  Path transactions;
-
-  @Option(names = "--customer-col", required = true, description = "Customer id column.")
-  String customerColumn;
-
-  @Option(names = "--date-col", required = true, description = "Transaction date column.")
-  String dateColumn;
-
-  @Option(names = "--amount-col", required = true, description = "Transaction amount column.")
-  String amountColumn;
-
-  @Option(names = "--date-format", defaultValue = "yyyy-MM-dd",
-      description = "Spark datetime pattern of the date column (default ${DEFAULT-VALUE}).")
-  String dateFormat;
+  @Mixin
+  TransactionOptions transactions;
 
   @Option(names = "--calibration-end", required = true, paramLabel = "YYYY-MM-DD",
       description = "Last day of the calibration period.")
@@ -85,20 +77,20 @@ public final class ClvFitCommand extends CsvCommand {
         throw new IllegalArgumentException("--holdout-end " + holdoutEnd + " must be after --calibration-end "
             + calibrationEnd);
       }
-      parameters = new ClvPipeline.Parameters(PurchaseModelKind.parse(model), ClvTimeUnit.parse(timeUnit), l2Penalty,
-          20_000, calibrationEnd, holdoutEnd, expectedDays, horizonMonths, discountRate);
+      parameters = ClvPipeline.Parameters.builder(calibrationEnd).model(PurchaseModelKind.parse(model))
+          .timeUnit(ClvTimeUnit.parse(timeUnit)).l2Penalty(l2Penalty).holdoutEnd(holdoutEnd)
+          .expectedPurchasesDays(expectedDays).horizonMonths(horizonMonths).discountRateMonthly(discountRate).build();
       if (!(discountRate >= 0) || !(l2Penalty >= 0)) {
         throw new IllegalArgumentException("--discount-rate-monthly and --l2-penalty must be >= 0");
       }
     } catch (IllegalArgumentException e) {
       throw CpmException.usage(e.getMessage());
     }
-    Dataset<Row> raw = readCsv(transactions, List.of(customerColumn, dateColumn, amountColumn),
-        List.of("--customer-col", "--date-col", "--amount-col"));
+    Dataset<Row> raw = readCsv(transactions.file(), transactions.columnsByOption());
     Dataset<Row> parsed = raw.select(
-        trim(col(customerColumn)).as(RepeatPurchaseData.CUSTOMER),
-        to_date(trim(col(dateColumn)), dateFormat).as(RepeatPurchaseData.DATE),
-        trim(col(amountColumn)).cast(DataTypes.DoubleType).as(RepeatPurchaseData.AMOUNT)).cache();
+        trim(col(transactions.customerColumn())).as(RepeatPurchaseData.CUSTOMER),
+        to_date(trim(col(transactions.dateColumn())), transactions.dateFormat()).as(RepeatPurchaseData.DATE),
+        trim(col(transactions.amountColumn())).cast(DataTypes.DoubleType).as(RepeatPurchaseData.AMOUNT)).cache();
     long rows = parsed.count();
     Dataset<Row> valid = parsed.where(col(RepeatPurchaseData.CUSTOMER).isNotNull()
         .and(col(RepeatPurchaseData.CUSTOMER).notEqual(lit("")))
@@ -108,7 +100,7 @@ public final class ClvFitCommand extends CsvCommand {
     try {
       result = ClvPipeline.run(valid, parameters);
     } catch (ModelFitException e) {
-      throw CpmException.dataQuality("CLV fit on " + transactions + " failed: " + e.getMessage());
+      throw CpmException.dataQuality("CLV fit on " + transactions.file() + " failed: " + e.getMessage());
     }
     Map<String, Object> report = result.report();
     report.put("timeUnit", parameters.timeUnit().name().toLowerCase(Locale.ROOT));

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.typesafe.config.Config;
 import io.cpm.jobs.CpmException;
+import io.cpm.jobs.common.Json;
 import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
@@ -122,9 +123,10 @@ public final class ScoreStage implements Stage {
         currencyRates(context.config().raw())).cache();
     ClvPipeline.Result result;
     try {
-      result = ClvPipeline.run(purchases, new ClvPipeline.Parameters(clv.model(), clv.timeUnit(), clv.l2Penalty(),
-          clv.maxEvaluations(), runDate, null, clv.expectedPurchasesDays(), clv.horizonMonths(),
-          clv.discountRateMonthly()));
+      result = ClvPipeline.run(purchases, ClvPipeline.Parameters.builder(runDate).model(clv.model())
+          .timeUnit(clv.timeUnit()).l2Penalty(clv.l2Penalty()).maxEvaluations(clv.maxEvaluations())
+          .expectedPurchasesDays(clv.expectedPurchasesDays()).horizonMonths(clv.horizonMonths())
+          .discountRateMonthly(clv.discountRateMonthly()).build());
     } catch (ModelFitException e) {
       throw CpmException.dataQuality("CLV model for run date " + runDate + ": " + e.getMessage());
     }

@@ -1,46 +1,33 @@
 package io.cpm.jobs.segment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cpm.jobs.cli.CsvCommand;
+import io.cpm.jobs.cli.TransactionOptions;
 import io.cpm.jobs.config.CpmConfig;
-import io.cpm.jobs.spark.SparkSessions;
-import java.io.PrintWriter;
+import java.time.LocalDate;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
 
 /**
- * Base of the analyst commands on a transaction CSV: embedded Spark from the built-in defaults, the segment
- * settings of the shipped defaults (so the analyst tools score exactly like the nightly stage), JSON output.
+ * Base of the segmentation commands on a transaction CSV ({@code rfm}, {@code kmeans}): the shared
+ * {@link TransactionOptions}, the as-of date recency is measured from, and the segment settings of the shipped
+ * defaults (so the analyst tools score exactly like the nightly stage).
  */
-abstract class AnalystCommand implements Callable<Integer> {
+abstract class AnalystCommand extends CsvCommand {
   @Mixin
   TransactionOptions transactions;
 
-  @Spec
-  CommandSpec spec;
-
-  SparkSession spark() {
-    return SparkSessions.getOrCreate(CpmConfig.defaults());
-  }
+  @Option(names = "--as-of", paramLabel = "YYYY-MM-DD",
+      description = "Date recency is measured from (default: the latest transaction date in the file).")
+  LocalDate asOf;
 
   SegmentSettings settings(long seed) {
     return SegmentSettings.from(CpmConfig.defaults().section("segments"), seed);
   }
 
-  PrintWriter out() {
-    return spec.commandLine().getOut();
-  }
-
-  void printJson(Map<String, Object> result) {
-    try {
-      out().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
-    }
+  /** The file read and aggregated per customer (recency_days, frequency, monetary). */
+  TransactionCsv.Loaded load() {
+    return TransactionCsv.load(readCsv(transactions.file(), transactions.columnsByOption()), transactions, asOf);
   }
 
   static Map<String, Object> accounting(TransactionCsv.Loaded loaded) {

@@ -42,7 +42,7 @@ public final class KMeansCommand extends AnalystCommand {
   @Override
   public Integer call() {
     int[] bounds = bounds();
-    TransactionCsv.Loaded loaded = TransactionCsv.load(spark(), transactions, null);
+    TransactionCsv.Loaded loaded = load();
     SegmentSettings configured = settings(seed);
     KMeansParameters params = new KMeansParameters(FEATURES, bounds[0], bounds[1],
         configured.kmeans().maxIterations(), seed, configured.kmeans().labelThreshold(),
@@ -51,7 +51,7 @@ public final class KMeansCommand extends AnalystCommand {
     try {
       result = KMeansSegmentation.fit(loaded.customers(), params, List.of(), 1);
     } catch (IllegalArgumentException e) {
-      throw CpmException.dataQuality(transactions.file + ": " + e.getMessage());
+      throw CpmException.dataQuality(transactions.file() + ": " + e.getMessage());
     }
     Map<Integer, String> labels = new LinkedHashMap<>();
     Map<Integer, Long> sizes = new LinkedHashMap<>();
@@ -59,7 +59,7 @@ public final class KMeansCommand extends AnalystCommand {
       labels.put(c.clusterId(), c.clusterLabel());
       sizes.put(c.clusterId(), c.customers());
     }
-    if (transactions.json) {
+    if (json()) {
       Map<String, Object> json = accounting(loaded);
       json.put("customers", result.customers());
       json.put("features", KMeansSegmentation.describe(params));
@@ -81,7 +81,7 @@ public final class KMeansCommand extends AnalystCommand {
       json.put("clusters", clusters);
       printJson(json);
     } else {
-      out().println(loaded.describe(transactions.file.toString()));
+      out().println(loaded.describe(transactions.file().toString()));
       out().println(result.customers() + " customers; features " + KMeansSegmentation.describe(params) + "; seed " + seed);
       out().printf("  %3s  %10s  %14s  %s%n", "k", "silhouette", "cost", "cluster sizes");
       for (ModelRun run : result.runs()) {

@@ -17,17 +17,13 @@ import picocli.CommandLine.Option;
 @Command(name = "rfm", mixinStandardHelpOptions = true,
     description = "RFM scores and segments for a transaction CSV (columns named by options).")
 public final class RfmCommand extends AnalystCommand {
-  @Option(names = "--invoice-col", paramLabel = "NAME",
-      description = "Invoice/order id column; frequency = distinct invoices (default: rows).")
-  String invoiceColumn;
-
   @Option(names = "--out", paramLabel = "DIR",
       description = "Write per-customer scores as CSV (with header) into this directory.")
   Path out;
 
   @Override
   public Integer call() {
-    TransactionCsv.Loaded loaded = TransactionCsv.load(spark(), transactions, invoiceColumn);
+    TransactionCsv.Loaded loaded = load();
     RfmParameters configured = settings(0).rfm();
     RfmParameters params = new RfmParameters("recency_days", "frequency", "monetary",
         configured.activeWindowDays(), configured.segments());
@@ -45,7 +41,7 @@ public final class RfmCommand extends AnalystCommand {
           .csv(out.toAbsolutePath().toString());
     }
     long customers = scored.count();
-    if (transactions.json) {
+    if (json()) {
       Map<String, Object> result = accounting(loaded);
       result.put("customers", customers);
       result.put("segments", segments);
@@ -54,7 +50,7 @@ public final class RfmCommand extends AnalystCommand {
       }
       printJson(result);
     } else {
-      out().println(loaded.describe(transactions.file.toString()));
+      out().println(loaded.describe(transactions.file().toString()));
       out().println(customers + " customers; RFM segments:");
       segments.forEach((segment, n) -> out().printf("  %-20s %d%n", segment, n));
       if (out != null) {

@@ -12,11 +12,10 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import io.cpm.jobs.CpmException;
-import java.nio.file.Files;
+import io.cpm.jobs.cli.TransactionOptions;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +24,12 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
 /**
- * Reads a transaction CSV for the analyst commands and aggregates it per customer into recency_days (days from the
+ * Aggregates a transaction CSV (read by {@link io.cpm.jobs.cli.CsvInput}) for the analyst commands per customer into recency_days (days from the
  * as-of date to the last transaction), frequency (distinct invoices, or rows without an invoice column) and
  * monetary (sum of amounts). Rows with a missing customer, an unparseable date or amount, or a date after the
  * as-of date are counted per reason with their row numbers (the header is row 1), never silently dropped.
@@ -61,47 +59,32 @@ final class TransactionCsv {
 
   private TransactionCsv() {}
 
-  static Loaded load(SparkSession spark, TransactionOptions options, String invoiceColumn) {
-    if (!Files.isRegularFile(options.file)) {
-      throw CpmException.usage("transactions file not found: " + options.file.toAbsolutePath());
-    }
-    String path = options.file.toAbsolutePath().toString();
-    Dataset<Row> csv = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
-        .csv(path);
-    List<String> header = Arrays.asList(csv.columns());
-    Map<String, String> named = new LinkedHashMap<>();
-    named.put("--customer-col", options.customerColumn);
-    named.put("--date-col", options.dateColumn);
-    named.put("--amount-col", options.amountColumn);
-    if (invoiceColumn != null) {
-      named.put("--invoice-col", invoiceColumn);
-    }
-    for (Map.Entry<String, String> option : named.entrySet()) {
-      if (!header.contains(option.getValue())) {
-        throw CpmException.usage("column '" + option.getValue() + "' (" + option.getKey() + ") is not in the header of "
-            + options.file + "; header: " + header);
-      }
-    }
-    List<String> columns = new ArrayList<>(named.values());
+  /**
+   * The per-customer aggregates of {@code csv} (as read, strings), as of {@code asOfOption} or, when that is
+   * null, the latest transaction date in the file.
+   */
+  static Loaded load(Dataset<Row> csv, TransactionOptions options, LocalDate asOfOption) {
+    String invoiceColumn = options.invoiceColumn();
+    List<String> columns = new ArrayList<>(options.columnsByOption().values());
     JavaRDD<Row> numbered = csv.select(columns.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new))
         .toJavaRDD().zipWithIndex().map(TransactionCsv::withRowNumber);
     StructType schema = new StructType().add("_row", DataTypes.LongType);
     for (int i = 0; i < columns.size(); i++) {
       schema = schema.add("_c" + i, DataTypes.StringType);
     }
-    String format = options.dateFormat.replace("'", "''");
-    Dataset<Row> parsed = spark.createDataFrame(numbered, schema)
+    String format = options.dateFormat().replace("'", "''");
+    Dataset<Row> parsed = csv.sparkSession().createDataFrame(numbered, schema)
         .select(col("_row"), trim(col("_c0")).as("customer_id"),
             expr("cast(try_to_timestamp(trim(_c1), '" + format + "') as date)").as("date"),
             expr("try_cast(trim(_c2) as double)").as("amount"),
             invoiceColumn == null ? lit(null).cast(DataTypes.StringType).as("invoice") : trim(col("_c3")).as("invoice"))
         .cache();
-    LocalDate asOf = options.asOf;
+    LocalDate asOf = asOfOption;
     if (asOf == null) {
       Row latest = parsed.agg(max("date")).first();
       if (latest.isNullAt(0)) {
-        throw CpmException.dataQuality(options.file + ": no row has a date parseable with '" + options.dateFormat
-            + "' in column " + options.dateColumn);
+        throw CpmException.dataQuality(options.file() + ": no row has a date parseable with '" + options.dateFormat()
+            + "' in column " + options.dateColumn());
       }
       asOf = latest.getDate(0).toLocalDate();
     }
@@ -121,7 +104,7 @@ final class TransactionCsv {
     Dataset<Row> good = classified.where(col("_reason").isNull());
     long rowsUsed = rowsRead - skipped.values().stream().mapToLong(Long::longValue).sum();
     if (rowsUsed == 0) {
-      throw CpmException.dataQuality(options.file + ": no usable rows (" + skipped + "; first skipped rows "
+      throw CpmException.dataQuality(options.file() + ": no usable rows (" + skipped + "; first skipped rows "
           + firstSkipped + ")");
     }
     Column frequency = invoiceColumn == null ? count(lit(1)) : countDistinct(col("invoice"));

@@ -71,8 +71,8 @@ public final class ScoringBenchmark {
     }
     for (PurchaseModelKind kind : kinds) {
       long start = System.nanoTime();
-      ClvPipeline.Result result = ClvPipeline.run(transactions, new ClvPipeline.Parameters(kind, ClvTimeUnit.WEEK,
-          0.0, 20_000, CALIBRATION_END, null, 90, 12, 0.01));
+      ClvPipeline.Result result = ClvPipeline.run(transactions, ClvPipeline.Parameters.builder(CALIBRATION_END)
+          .model(kind).timeUnit(ClvTimeUnit.WEEK).build());
       long scoreStart = System.nanoTime();
       result.scored().write().format("noop").mode("overwrite").save();
       double scoring = since(scoreStart);

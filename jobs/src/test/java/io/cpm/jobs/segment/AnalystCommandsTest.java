@@ -6,16 +6,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cpm.jobs.CliRunner;
 import io.cpm.jobs.ExitCode;
+import io.cpm.jobs.Main;
+import io.cpm.jobs.cli.TransactionOptions;
 import io.cpm.metrics.testing.TestSpark;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
-/** {@code cpm rfm} and {@code cpm kmeans} on a transaction CSV with bad rows. */
+/** {@code cpm rfm}, {@code cpm kmeans} (and the transaction options they share) on a transaction CSV with bad rows. */
 class AnalystCommandsTest {
   private static Path csv;
 
@@ -75,6 +82,32 @@ class AnalystCommandsTest {
         "--date-col", "day", "--amount-col", "total");
     assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(result.err()).contains("'customer'").contains("--customer-col").contains("[cust, invoice, day, total]");
+  }
+
+  @Test
+  void everyTransactionCommandTakesTheSameTransactionOptions() {
+    CommandLine cpm = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+    Set<String> shared = new CommandLine(new TransactionOptions()).getCommandSpec().optionsMap().keySet();
+    assertThat(shared).contains("--transactions", "--invoice-col", "--date-format");
+    for (CommandLine command : List.of(cpm.getSubcommands().get("rfm"), cpm.getSubcommands().get("kmeans"),
+        cpm.getSubcommands().get("clv").getSubcommands().get("fit"))) {
+      assertThat(command.getCommandSpec().optionsMap().keySet()).as(command.getCommandName())
+          .containsAll(shared).contains("--delimiter", "--json");
+    }
+    assertThat(cpm.getSubcommands().get("churn").getSubcommands().get("evaluate").getCommandSpec().optionsMap()
+        .keySet()).contains("--delimiter", "--json");
+  }
+
+  @Test
+  void kmeansAndClvFitTakeTheInvoiceColumnLikeRfm() throws IOException {
+    CliRunner.Result kmeans = CliRunner.run("kmeans", "--transactions", csv.toString(), "--customer-col", "cust",
+        "--date-col", "day", "--amount-col", "total", "--invoice-col", "invoice", "--k", "2", "--json");
+    assertThat(kmeans.exitCode()).as(kmeans.err()).isZero();
+    assertThat(new ObjectMapper().readTree(kmeans.out()).get("rows_skipped").asLong()).isEqualTo(3);
+    CliRunner.Result clv = CliRunner.run("clv", "fit", "--transactions", csv.toString(), "--customer-col", "cust",
+        "--date-col", "day", "--amount-col", "total", "--invoice-col", "order", "--calibration-end", "2024-09-30");
+    assertThat(clv.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(clv.err()).contains("'order' (--invoice-col)").contains("[cust, invoice, day, total]");
   }
 
   @Test

@@ -13,7 +13,10 @@ import org.apache.spark.sql.Row;
  * spend, score every customer, and (with a holdout end) compare predicted with actual holdout purchases.
  */
 public final class ClvPipeline {
-  /** Settings of one CLV run. {@code holdoutEnd} may be null. */
+  /**
+   * Settings of one CLV run. {@code holdoutEnd} may be null. Build with {@link #builder(LocalDate)}, which names
+   * each setting and holds the defaults (the shipped {@code scoring.clv} values).
+   */
   public record Parameters(PurchaseModelKind model, ClvTimeUnit timeUnit, double l2Penalty, int maxEvaluations,
       LocalDate calibrationEnd, LocalDate holdoutEnd, int expectedPurchasesDays, int horizonMonths,
       double discountRateMonthly) {
@@ -25,6 +28,77 @@ public final class ClvPipeline {
         throw new IllegalArgumentException("Invalid CLV horizons: " + horizonMonths + " months, "
             + expectedPurchasesDays + " days");
       }
+    }
+
+    /** Parameters with the defaults for a calibration period ending on {@code calibrationEnd}. */
+    public static Builder builder(LocalDate calibrationEnd) {
+      return new Builder(calibrationEnd);
+    }
+  }
+
+  /**
+   * Named settings of a CLV run. Defaults: BG/NBD, weekly time unit, no L2 penalty, 20,000 evaluations, no
+   * holdout, expected purchases over 90 days, CLV over 12 months discounted at 1 % a month.
+   */
+  public static final class Builder {
+    private final LocalDate calibrationEnd;
+    private PurchaseModelKind model = PurchaseModelKind.BGNBD;
+    private ClvTimeUnit timeUnit = ClvTimeUnit.WEEK;
+    private double l2Penalty;
+    private int maxEvaluations = 20_000;
+    private LocalDate holdoutEnd;
+    private int expectedPurchasesDays = 90;
+    private int horizonMonths = 12;
+    private double discountRateMonthly = 0.01;
+
+    private Builder(LocalDate calibrationEnd) {
+      this.calibrationEnd = Objects.requireNonNull(calibrationEnd, "calibrationEnd");
+    }
+
+    public Builder model(PurchaseModelKind value) {
+      model = value;
+      return this;
+    }
+
+    public Builder timeUnit(ClvTimeUnit value) {
+      timeUnit = value;
+      return this;
+    }
+
+    public Builder l2Penalty(double value) {
+      l2Penalty = value;
+      return this;
+    }
+
+    public Builder maxEvaluations(int value) {
+      maxEvaluations = value;
+      return this;
+    }
+
+    /** Last day of a holdout period to compare predictions with; null for none. */
+    public Builder holdoutEnd(LocalDate value) {
+      holdoutEnd = value;
+      return this;
+    }
+
+    public Builder expectedPurchasesDays(int value) {
+      expectedPurchasesDays = value;
+      return this;
+    }
+
+    public Builder horizonMonths(int value) {
+      horizonMonths = value;
+      return this;
+    }
+
+    public Builder discountRateMonthly(double value) {
+      discountRateMonthly = value;
+      return this;
+    }
+
+    public Parameters build() {
+      return new Parameters(model, timeUnit, l2Penalty, maxEvaluations, calibrationEnd, holdoutEnd,
+          expectedPurchasesDays, horizonMonths, discountRateMonthly);
     }
   }
 
