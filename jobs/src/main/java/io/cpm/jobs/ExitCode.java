@@ -1,6 +1,6 @@
 package io.cpm.jobs;
 
-/** Process exit codes (DESIGN.md, "Run semantics"); Airflow and scripts branch on them. */
+/** Process exit codes (docs/architecture.md, "Run semantics"); Airflow and scripts branch on them. */
 public final class ExitCode {
   public static final int OK = 0;
   public static final int INTERNAL_ERROR = 1;

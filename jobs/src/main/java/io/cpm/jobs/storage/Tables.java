@@ -20,7 +20,7 @@ import org.apache.spark.sql.functions;
  * The warehouse: one Delta table per name at {@code <warehouse>/<name>}, registered in the catalog database
  * so analysts can query {@code cpm.<name>}.
  *
- * <p>Writes follow DESIGN.md's run semantics: run-date partitions are replaced atomically with
+ * <p>Writes follow the run semantics of docs/architecture.md: run-date partitions are replaced atomically with
  * {@code replaceWhere} (a rerun of a date gives the same rows, a killed run leaves the last commit), entity
  * tables are upserted with MERGE on their business keys.
  */

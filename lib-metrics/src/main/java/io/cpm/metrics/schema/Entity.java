@@ -16,7 +16,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The canonical entities every export is mapped to (DESIGN.md, "Canonical source contracts").
+ * The canonical entities every export is mapped to (docs/architecture.md, "Source contracts" and "Table catalogue").
  *
  * <p>Each entity has a source system, a silver table name, business key columns, the column that carries
  * its business date (used for point-in-time cuts and the "date after run date" check) and a typed schema.
