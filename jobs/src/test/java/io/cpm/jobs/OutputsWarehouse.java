@@ -1,16 +1,7 @@
 package io.cpm.jobs;
 
-import static io.cpm.metrics.schema.GoldTable.CUSTOMER_FEATURES;
-import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SCORES;
-import static io.cpm.metrics.schema.GoldTable.CUSTOMER_SEGMENTS;
-import static io.cpm.metrics.schema.GoldTable.INGEST_RUNS;
-import static io.cpm.metrics.schema.GoldTable.KPI_ALERTS;
-import static io.cpm.metrics.schema.GoldTable.KPI_VALUES;
-import static io.cpm.metrics.schema.GoldTable.MODEL_RUNS;
-import static io.cpm.metrics.schema.GoldTable.PIPELINE_RUNS;
-import static io.cpm.metrics.schema.GoldTable.QUARANTINE;
-
 import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.schema.GoldTable;
 import io.cpm.metrics.testing.TestSpark;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -54,6 +45,11 @@ public final class OutputsWarehouse {
     return all;
   }
 
+  /** Writes the rows of a SQL query as the whole of a catalogue table. */
+  private static void overwrite(Tables tables, GoldTable table, String query) {
+    tables.overwrite(tables.spark().sql(query), table.table());
+  }
+
   private static void build(SparkSession spark, Tables tables) {
     tables.overwrite(spark.sql("SELECT customer_id, name, industry, region, size, owner_id,"
         + " DATE(created_at) AS created_at, DATE(first_contact_at) AS first_contact_at, email, phone FROM VALUES"
@@ -70,7 +66,8 @@ public final class OutputsWarehouse {
 
     String features = " (customer_id, owner_id, industry, region, size, revenue_12m, revenue_lifetime,"
         + " order_count_12m, recency_days, last_order_date, tenure_days, nps_last, tickets_12m)";
-    tables.overwrite(spark.sql("SELECT DATE(d) AS run_date, customer_id, owner_id, industry, region, size,"
+    overwrite(tables, GoldTable.CUSTOMER_FEATURES,
+        "SELECT DATE(d) AS run_date, customer_id, owner_id, industry, region, size,"
         + " CAST(revenue_12m AS DOUBLE) revenue_12m, CAST(revenue_lifetime AS DOUBLE) revenue_lifetime,"
         + " CAST(order_count_12m AS BIGINT) order_count_12m, CAST(recency_days AS INT) recency_days,"
         + " DATE(last_order_date) last_order_date, CAST(tenure_days AS INT) tenure_days,"
@@ -88,9 +85,10 @@ public final class OutputsWarehouse {
         + " ('2025-03-31', 'C004', 'O3', 'services', 'north', 'mid', 56000, 90000, 12, 11, '2025-03-20', 455, 8, 5),"
         + " ('2025-03-31', 'C005', 'O2', 'services', 'east', 'small', 0, 0, 0, NULL, NULL, 424, NULL, 0),"
         + " ('2025-03-31', 'C006', 'O3', 'retail', 'east', 'small', 500, 500, 1, 0, '2025-03-31', 0, NULL, 0)"
-        + " AS t(d," + features.substring(2)), CUSTOMER_FEATURES.table());
+        + " AS t(d," + features.substring(2));
 
-    tables.overwrite(spark.sql("SELECT DATE(d) AS run_date, customer_id, rfm_score, rfm_segment, value_tier,"
+    overwrite(tables, GoldTable.CUSTOMER_SEGMENTS,
+        "SELECT DATE(d) AS run_date, customer_id, rfm_score, rfm_segment, value_tier,"
         + " activity_tier, concat(value_tier, '_', activity_tier) AS value_activity_tag, lifecycle_stage,"
         + " CAST(cluster_id AS INT) cluster_id, cluster_label, playbook_action, owner_role FROM VALUES"
         + " ('2025-03-30', 'C001', '555', 'champions', 'high', 'active', 'mature', 1, 'big & <b>bold</b>',"
@@ -113,9 +111,10 @@ public final class OutputsWarehouse {
         + "   'marketing'),"
         + " ('2025-03-31', 'C006', '511', 'new', 'low', 'active', 'new', 2, 'small steady', 'onboard', 'sales')"
         + " AS t(d, customer_id, rfm_score, rfm_segment, value_tier, activity_tier, lifecycle_stage, cluster_id,"
-        + " cluster_label, playbook_action, owner_role)"), CUSTOMER_SEGMENTS.table());
+        + " cluster_label, playbook_action, owner_role)");
 
-    tables.overwrite(spark.sql("SELECT DATE(d) AS run_date, customer_id, CAST(p AS DOUBLE) churn_probability,"
+    overwrite(tables, GoldTable.CUSTOMER_SCORES,
+        "SELECT DATE(d) AS run_date, customer_id, CAST(p AS DOUBLE) churn_probability,"
         + " band AS churn_band, d1 AS churn_driver_1, d2 AS churn_driver_2, d3 AS churn_driver_3,"
         + " CAST(e AS DOUBLE) expected_purchases_90d, CAST(a AS DOUBLE) p_alive, CAST(clv AS DOUBLE) clv_12m,"
         + " grade AS clv_grade, CAST(h AS DOUBLE) health_score, CAST(hc AS DOUBLE) health_change FROM VALUES"
@@ -132,10 +131,11 @@ public final class OutputsWarehouse {
         + " ('2025-03-31', 'C004', 0.2, 'low', 'order_trend', NULL, NULL, 4, 0.95, 71000, 'B', 78, -2),"
         + " ('2025-03-31', 'C005', 0.5, 'medium', '\trecency', NULL, NULL, 0, 0.5, 0, 'D', 40, NULL),"
         + " ('2025-03-31', 'C006', 0.3, 'medium', 'tenure_days', NULL, NULL, 1, 0.9, 800, 'C', 70, NULL)"
-        + " AS t(d, customer_id, p, band, d1, d2, d3, e, a, clv, grade, h, hc)"), CUSTOMER_SCORES.table());
+        + " AS t(d, customer_id, p, band, d1, d2, d3, e, a, clv, grade, h, hc)");
 
     // kpi_values as the kpis stage writes it (long form, no target column); targets come from kpi_alerts.
-    tables.overwrite(spark.sql("SELECT DATE(d) AS run_date, kpi, scope_type, scope_value, period,"
+    overwrite(tables, GoldTable.KPI_VALUES,
+        "SELECT DATE(d) AS run_date, kpi, scope_type, scope_value, period,"
         + " CAST(v AS DOUBLE) value, unit FROM VALUES"
         + " ('2025-03-28', 'revenue', 'company', 'all', '12m', 100.0, 'EUR'),"
         + " ('2025-03-29', 'revenue', 'company', 'all', '12m', 110.0, 'EUR'),"
@@ -144,40 +144,45 @@ public final class OutputsWarehouse {
         + " ('2025-03-30', 'churn_rate', 'company', 'all', '12m', 10.0, 'percent'),"
         + " ('2025-03-31', 'churn_rate', 'company', 'all', '12m', 12.0, 'percent'),"
         + " ('2025-03-31', 'churn_rate', 'segment', 'champions', '12m', 1.0, 'percent')"
-        + " AS t(d, kpi, scope_type, scope_value, period, v, unit)"), KPI_VALUES.table());
+        + " AS t(d, kpi, scope_type, scope_value, period, v, unit)");
     // kpi_alerts as the kpis stage writes it (KpiAlerts.SCHEMA): the company row must show, the segment row not.
-    tables.overwrite(spark.sql("SELECT DATE('2025-03-31') AS run_date, kpi, scope_type, scope_value, period,"
+    overwrite(tables, GoldTable.KPI_ALERTS,
+        "SELECT DATE('2025-03-31') AS run_date, kpi, scope_type, scope_value, period,"
         + " CAST(v AS DOUBLE) value, CAST(t AS DOUBLE) target, CAST(p AS DOUBLE) previous_value,"
         + " CAST(c AS DOUBLE) change, reason FROM VALUES"
         + " ('churn_rate', 'company', 'all', '12m', 12.0, 8.0, 10.0, 2.0, 'missed_target'),"
         + " ('churn_rate', 'company', 'all', '12m', 12.0, 8.0, 10.0, 2.0, 'moved_against'),"
         + " ('churn_rate', 'segment', 'champions', '12m', 1.0, 8.0, NULL, NULL, 'segment <only>')"
-        + " AS t(kpi, scope_type, scope_value, period, v, t, p, c, reason)"), KPI_ALERTS.table());
+        + " AS t(kpi, scope_type, scope_value, period, v, t, p, c, reason)");
 
-    tables.overwrite(spark.sql("SELECT DATE(d) AS run_date, model, CAST(auc AS DOUBLE) roc_auc,"
+    overwrite(tables, GoldTable.MODEL_RUNS,
+        "SELECT DATE(d) AS run_date, model, CAST(auc AS DOUBLE) roc_auc,"
         + " CAST(pr AS DOUBLE) pr_auc, CAST(n AS BIGINT) training_rows, roc, calibration FROM VALUES"
         + " ('2025-03-31', 'churn', 0.81, 0.55, 1200,"
         + "  '[{\"fpr\":0,\"tpr\":0},{\"fpr\":0.1,\"tpr\":0.45},{\"fpr\":0.3,\"tpr\":0.75},{\"fpr\":1,\"tpr\":1}]',"
         + "  '{\"predicted\":[0.05,0.3,0.6,0.9],\"observed\":[0.04,0.25,0.65,0.85],\"count\":[500,300,150,50]}'),"
         + " ('2025-03-31', 'clv_bgnbd', NULL, NULL, 1200, NULL, NULL)"
-        + " AS t(d, model, auc, pr, n, roc, calibration)"), MODEL_RUNS.table());
+        + " AS t(d, model, auc, pr, n, roc, calibration)");
 
-    tables.overwrite(spark.sql("SELECT source, entity, file, CAST(r AS BIGINT) rows_read,"
+    overwrite(tables, GoldTable.INGEST_RUNS,
+        "SELECT source, entity, file, CAST(r AS BIGINT) rows_read,"
         + " CAST(a AS BIGINT) rows_accepted, CAST(q AS BIGINT) rows_quarantined, status,"
         + " CAST(NULL AS MAP<STRING, BIGINT>) quarantined_by_reason, DATE(d) AS run_date FROM VALUES"
         + " ('crm', 'accounts', 'landing/2025-03-31/crm/accounts.csv', 6, 5, 1, 'ok', '2025-03-31'),"
         + " ('erp', 'orders', 'landing/2025-03-31/erp/orders.csv', 10, 8, 2, 'ok', '2025-03-31')"
-        + " AS t(source, entity, file, r, a, q, status, d)"), INGEST_RUNS.table());
-    tables.overwrite(spark.sql("SELECT source, entity, file, CAST(n AS BIGINT) row_number, raw raw_record,"
+        + " AS t(source, entity, file, r, a, q, status, d)");
+    overwrite(tables, GoldTable.QUARANTINE,
+        "SELECT source, entity, file, CAST(n AS BIGINT) row_number, raw raw_record,"
         + " reason reason_code, msg message, DATE('2025-03-31') run_date FROM VALUES"
         + " ('crm', 'accounts', 'accounts.csv', 4, 'C9,<script>x</script>', 'missing_key', 'customer_id empty'),"
         + " ('erp', 'orders', 'orders.csv', 2, 'O1,,', 'unparseable_date', 'order_date'),"
         + " ('erp', 'orders', 'orders.csv', 7, 'O7,C404', 'unknown_customer', 'C404')"
-        + " AS t(source, entity, file, n, raw, reason, msg)"), QUARANTINE.table());
+        + " AS t(source, entity, file, n, raw, reason, msg)");
 
-    tables.overwrite(spark.sql("SELECT DATE('2025-03-31') run_date, 1 attempt, stage, 'succeeded' status,"
+    overwrite(tables, GoldTable.PIPELINE_RUNS,
+        "SELECT DATE('2025-03-31') run_date, 1 attempt, stage, 'succeeded' status,"
         + " CAST(r AS BIGINT) rows, CAST(s AS DOUBLE) seconds, CAST(NULL AS STRING) message FROM VALUES"
         + " ('ingest', 30, 12.5), ('features', 6, 8.25), ('segment', 6, 20.0), ('score', 6, 31.0),"
-        + " ('kpis', 7, 4.0), ('publish', 6, 3.5) AS t(stage, r, s)"), PIPELINE_RUNS.table());
+        + " ('kpis', 7, 4.0), ('publish', 6, 3.5) AS t(stage, r, s)");
   }
 }

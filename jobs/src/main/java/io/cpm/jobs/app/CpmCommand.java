@@ -1,5 +1,6 @@
 package io.cpm.jobs.app;
 
+import io.cpm.jobs.cli.CommandGroup;
 import io.cpm.jobs.features.FeaturesCommand;
 import io.cpm.jobs.ingest.IngestCommand;
 import io.cpm.jobs.kpis.KpisCommand;
@@ -46,12 +47,5 @@ import picocli.CommandLine.HelpCommand;
         SqlServerCommand.class,
         MaintainCommand.class,
     })
-public final class CpmCommand implements Runnable {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: see 'cpm --help'");
-  }
+public final class CpmCommand extends CommandGroup {
 }

@@ -31,40 +31,24 @@ public final class TransactionOptions {
       description = "Date pattern (Spark datetime pattern, default ${DEFAULT-VALUE}).")
   String dateFormat;
 
-  public Path file() {
-    return file;
+  /** The options as given. */
+  public Values values() {
+    return new Values(file, customerColumn, dateColumn, amountColumn, invoiceColumn, dateFormat);
   }
 
-  public String customerColumn() {
-    return customerColumn;
-  }
-
-  public String dateColumn() {
-    return dateColumn;
-  }
-
-  public String amountColumn() {
-    return amountColumn;
-  }
-
-  /** The invoice column, or {@code null} when every row is a purchase of its own. */
-  public String invoiceColumn() {
-    return invoiceColumn;
-  }
-
-  public String dateFormat() {
-    return dateFormat;
-  }
-
-  /** The named columns by option, in option order ({@code --invoice-col} only when given). */
-  public Map<String, String> columnsByOption() {
-    Map<String, String> named = new LinkedHashMap<>();
-    named.put("--customer-col", customerColumn);
-    named.put("--date-col", dateColumn);
-    named.put("--amount-col", amountColumn);
-    if (invoiceColumn != null) {
-      named.put("--invoice-col", invoiceColumn);
+  /** The transaction options as a value; {@code invoiceColumn} is null when every row is a purchase of its own. */
+  public record Values(Path file, String customerColumn, String dateColumn, String amountColumn,
+      String invoiceColumn, String dateFormat) {
+    /** The named columns by option, in option order ({@code --invoice-col} only when given). */
+    public Map<String, String> columnsByOption() {
+      Map<String, String> named = new LinkedHashMap<>();
+      named.put("--customer-col", customerColumn);
+      named.put("--date-col", dateColumn);
+      named.put("--amount-col", amountColumn);
+      if (invoiceColumn != null) {
+        named.put("--invoice-col", invoiceColumn);
+      }
+      return named;
     }
-    return named;
   }
 }

@@ -1,5 +1,6 @@
 package io.cpm.jobs.scoring;
 
+import io.cpm.jobs.cli.CommandGroup;
 import io.cpm.jobs.cli.StageCommand;
 import io.cpm.jobs.config.CpmConfig;
 import io.cpm.jobs.pipeline.Stage;
@@ -9,15 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code cpm churn}: train, score with the stored model, or evaluate on any labelled CSV. */
 @Command(name = "churn", mixinStandardHelpOptions = true, description = "Churn model commands.",
     subcommands = {ChurnCommand.Train.class, ChurnCommand.Score.class, ChurnEvaluateCommand.class})
-public final class ChurnCommand implements Runnable {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: see 'cpm churn --help'");
-  }
-
+public final class ChurnCommand extends CommandGroup {
   /** {@code cpm churn train --run-date D}. */
   @Command(name = "train", mixinStandardHelpOptions = true,
       description = "Train a churn model on point-in-time snapshots before the run date and store it as a new version.")

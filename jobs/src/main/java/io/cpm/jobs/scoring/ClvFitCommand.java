@@ -86,11 +86,12 @@ public final class ClvFitCommand extends CsvCommand {
     } catch (IllegalArgumentException e) {
       throw CpmException.usage(e.getMessage());
     }
-    Dataset<Row> raw = readCsv(transactions.file(), transactions.columnsByOption());
+    TransactionOptions.Values given = transactions.values();
+    Dataset<Row> raw = readCsv(given.file(), given.columnsByOption());
     Dataset<Row> parsed = raw.select(
-        trim(col(transactions.customerColumn())).as(RepeatPurchaseData.CUSTOMER),
-        to_date(trim(col(transactions.dateColumn())), transactions.dateFormat()).as(RepeatPurchaseData.DATE),
-        trim(col(transactions.amountColumn())).cast(DataTypes.DoubleType).as(RepeatPurchaseData.AMOUNT)).cache();
+        trim(col(given.customerColumn())).as(RepeatPurchaseData.CUSTOMER),
+        to_date(trim(col(given.dateColumn())), given.dateFormat()).as(RepeatPurchaseData.DATE),
+        trim(col(given.amountColumn())).cast(DataTypes.DoubleType).as(RepeatPurchaseData.AMOUNT)).cache();
     long rows = parsed.count();
     Dataset<Row> valid = parsed.where(col(RepeatPurchaseData.CUSTOMER).isNotNull()
         .and(col(RepeatPurchaseData.CUSTOMER).notEqual(lit("")))
@@ -100,7 +101,7 @@ public final class ClvFitCommand extends CsvCommand {
     try {
       result = ClvPipeline.run(valid, parameters);
     } catch (ModelFitException e) {
-      throw CpmException.dataQuality("CLV fit on " + transactions.file() + " failed: " + e.getMessage());
+      throw CpmException.dataQuality("CLV fit on " + given.file() + " failed: " + e.getMessage());
     }
     Map<String, Object> report = result.report();
     report.put("timeUnit", parameters.timeUnit().name().toLowerCase(Locale.ROOT));

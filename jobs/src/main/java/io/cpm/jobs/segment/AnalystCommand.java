@@ -27,7 +27,8 @@ abstract class AnalystCommand extends CsvCommand {
 
   /** The file read and aggregated per customer (recency_days, frequency, monetary). */
   TransactionCsv.Loaded load() {
-    return TransactionCsv.load(readCsv(transactions.file(), transactions.columnsByOption()), transactions, asOf);
+    TransactionOptions.Values given = transactions.values();
+    return TransactionCsv.load(readCsv(given.file(), given.columnsByOption()), given, asOf);
   }
 
   static Map<String, Object> accounting(TransactionCsv.Loaded loaded) {

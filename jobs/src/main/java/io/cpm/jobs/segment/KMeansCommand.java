@@ -51,7 +51,7 @@ public final class KMeansCommand extends AnalystCommand {
     try {
       result = KMeansSegmentation.fit(loaded.customers(), params, List.of(), 1);
     } catch (IllegalArgumentException e) {
-      throw CpmException.dataQuality(transactions.file() + ": " + e.getMessage());
+      throw CpmException.dataQuality(transactions.values().file() + ": " + e.getMessage());
     }
     Map<Integer, String> labels = new LinkedHashMap<>();
     Map<Integer, Long> sizes = new LinkedHashMap<>();
@@ -81,7 +81,7 @@ public final class KMeansCommand extends AnalystCommand {
       json.put("clusters", clusters);
       printJson(json);
     } else {
-      out().println(loaded.describe(transactions.file().toString()));
+      out().println(loaded.describe(transactions.values().file().toString()));
       out().println(result.customers() + " customers; features " + KMeansSegmentation.describe(params) + "; seed " + seed);
       out().printf("  %3s  %10s  %14s  %s%n", "k", "silhouette", "cost", "cluster sizes");
       for (ModelRun run : result.runs()) {

@@ -50,7 +50,7 @@ public final class RfmCommand extends AnalystCommand {
       }
       printJson(result);
     } else {
-      out().println(loaded.describe(transactions.file().toString()));
+      out().println(loaded.describe(transactions.values().file().toString()));
       out().println(customers + " customers; RFM segments:");
       segments.forEach((segment, n) -> out().printf("  %-20s %d%n", segment, n));
       if (out != null) {

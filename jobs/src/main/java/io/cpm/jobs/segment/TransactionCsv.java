@@ -63,7 +63,7 @@ final class TransactionCsv {
    * The per-customer aggregates of {@code csv} (as read, strings), as of {@code asOfOption} or, when that is
    * null, the latest transaction date in the file.
    */
-  static Loaded load(Dataset<Row> csv, TransactionOptions options, LocalDate asOfOption) {
+  static Loaded load(Dataset<Row> csv, TransactionOptions.Values options, LocalDate asOfOption) {
     String invoiceColumn = options.invoiceColumn();
     List<String> columns = new ArrayList<>(options.columnsByOption().values());
     JavaRDD<Row> numbered = csv.select(columns.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new))

@@ -44,6 +44,15 @@ class CliOptionsTest {
   }
 
   @Test
+  void aCommandGroupWithoutItsSubcommandIsAUsageErrorPointingAtItsHelp() {
+    assertThat(CliRunner.run().err()).contains("missing command: see 'cpm --help'");
+    CliRunner.Result churn = CliRunner.run("churn");
+    assertThat(churn.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(churn.err()).contains("missing subcommand: see 'cpm churn --help'");
+    assertThat(CliRunner.run("clv").err()).contains("missing subcommand: see 'cpm clv --help'");
+  }
+
+  @Test
   void dryRunValidatesConfigWithoutSpark() {
     CliRunner.Result result = CliRunner.run("nightly", "--run-date", "2025-03-31", "--dry-run",
         "--config", RepoFiles.path("conf/local.conf").toString());
