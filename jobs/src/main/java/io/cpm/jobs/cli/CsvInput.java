@@ -20,7 +20,8 @@ public final class CsvInput {
    * Reads {@code file}; a missing file or a named column not in the header is a usage error (exit 2) naming the
    * option and the header found.
    */
-  public static Dataset<Row> read(SparkSession spark, Path file, String delimiter, Map<String, String> columnsByOption) {
+  public static Dataset<Row> read(SparkSession spark, Path file, String delimiter,
+      Map<String, String> columnsByOption) {
     if (!Files.isRegularFile(file)) {
       throw CpmException.usage("input file not found: " + file.toAbsolutePath());
     }

@@ -29,9 +29,9 @@ import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
 /**
- * Aggregates a transaction CSV (read by {@link io.cpm.jobs.cli.CsvInput}) for the analyst commands per customer into recency_days (days from the
- * as-of date to the last transaction), frequency (distinct invoices, or rows without an invoice column) and
- * monetary (sum of amounts). Rows with a missing customer, an unparseable date or amount, or a date after the
+ * Aggregates a transaction CSV (read by {@link io.cpm.jobs.cli.CsvInput}) for the analyst commands per customer
+ * into recency_days (days from the as-of date to the last transaction), frequency (distinct invoices, or rows
+ * without an invoice column) and monetary (sum of amounts). Rows with a missing customer, an unparseable date or amount, or a date after the
  * as-of date are counted per reason with their row numbers (the header is row 1), never silently dropped.
  */
 final class TransactionCsv {
