@@ -25,7 +25,6 @@ import org.apache.commons.csv.CSVRecord;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.Test;
  * lifecycle stages are checked against the planted types (issue 5, point 7; numbers in docs/segmentation.md,
  * "Ground truth").
  */
-@Order(4)
 class PlantedTruthFeaturesIT {
   private static final int CUSTOMERS = 10_000;
   private static final LocalDate RUN_DATE = LocalDate.of(2025, 3, 31);

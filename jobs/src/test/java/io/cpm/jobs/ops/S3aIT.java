@@ -19,7 +19,6 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.Test;
  * spark-submit with conf/cluster.conf as it ships — every s3a setting from environment variables,
  * credentials only from the environment (EnvironmentVariableCredentialsProvider), catalog in-memory.
  */
-@Order(2)
 class S3aIT {
   private static final String BUCKET = "cpm-it";
   /**

@@ -33,7 +33,6 @@ import org.apache.commons.csv.CSVRecord;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +45,6 @@ import org.junit.jupiter.api.Test;
  * ({@code src/test/resources/golden/sample-nightly.txt}; rerun with {@code -Dcpm.golden.update=true} to
  * rewrite it after an intended change, and review the diff).
  */
-@Order(1)
 class SampleNightlyGoldenIT {
   private static final List<LocalDate> DATES = SampleNights.DATES;
   private static final List<String> STAGES = List.of("ingest", "features", "segment", "score", "kpis", "publish",

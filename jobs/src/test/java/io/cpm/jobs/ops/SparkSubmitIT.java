@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * this class used to run one on the sample too, only to compare the cluster against it, which the embedded
  * first night now does without running that night a third time.
  */
-@Order(3)
 class SparkSubmitIT {
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
   private static final LocalDate RUN_DATE = SampleNights.DATES.get(0);
