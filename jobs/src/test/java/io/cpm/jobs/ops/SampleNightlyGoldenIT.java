@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Date;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -44,17 +43,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The golden end-to-end run: {@code cpm nightly --from 2025-03-29 --run-date 2025-03-31} on the committed
- * sample data, in a JVM started like {@code ./cpm} (app jar + runtime classpath, embedded local Spark), then
- * checks on what the three nights left behind: every landing row accounted for and the quarantine equal to
+ * The golden end-to-end run: three nights (2025-03-29..31) of {@code cpm nightly} on the committed sample data,
+ * in JVMs started like {@code ./cpm} (app jar + runtime classpath, embedded local Spark; the first night alone,
+ * then the other two as one {@code --from} backfill, see {@link SampleNights}, which shares the first night with
+ * {@link SparkSubmitIT}), then checks on what the three nights left behind: every landing row accounted for and the quarantine equal to
  * the planted bad rows, stable cluster ids, valid CRM files, self-contained reports, every stage recorded, and
  * a summary of segment and score distributions equal to the committed golden file
  * ({@code src/test/resources/golden/sample-nightly.txt}; rerun with {@code -Dcpm.golden.update=true} to
  * rewrite it after an intended change, and review the diff).
  */
 class SampleNightlyGoldenIT {
-  private static final List<LocalDate> DATES =
-      List.of(LocalDate.parse("2025-03-29"), LocalDate.parse("2025-03-30"), LocalDate.parse("2025-03-31"));
+  private static final List<LocalDate> DATES = SampleNights.DATES;
   private static final List<String> STAGES = List.of("ingest", "features", "segment", "score", "kpis", "publish",
       "report");
   static final Path GOLDEN = RepoFiles.path("jobs/src/test/resources/golden/sample-nightly.txt");
@@ -64,20 +63,10 @@ class SampleNightlyGoldenIT {
 
   @BeforeAll
   static void runThreeNights() throws Exception {
-    Path work = ItEnv.newWorkDirectory("golden");
-    GoldenSummary.SampleRun sample = GoldenSummary.sampleRun(work, "out");
+    GoldenSummary.SampleRun sample = SampleNights.threeNights();
     out = sample.out();
     warehouse = sample.warehouse();
-    Path config = sample.config();
-    List<String> command = ChildProcess.java(List.of("-Xmx2g", "-XX:+UseSerialGC",
-            "-Dlog4j2.configurationFile=" + RepoFiles.path("conf/log4j2.properties"), "-Djava.io.tmpdir=" + work),
-        ItEnv.appJar() + java.io.File.pathSeparator + ItEnv.runtimeClasspath(), "io.cpm.jobs.Main",
-        List.of("nightly", "--from", DATES.get(0).toString(), "--run-date", DATES.get(2).toString(),
-            "--config", config.toString()));
-    try (ChildProcess run = ChildProcess.start("golden-nightly", command, Map.of(), work)) {
-      assertThat(run.waitFor(Duration.ofMinutes(20))).as("cpm nightly on the sample:\n" + run.tail()).isZero();
-      runLog = run.logText();
-    }
+    runLog = SampleNights.log();
   }
 
   private static Dataset<Row> table(String name) {
