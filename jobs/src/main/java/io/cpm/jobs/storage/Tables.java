@@ -24,12 +24,15 @@ import org.apache.spark.sql.functions;
  * tables are upserted with MERGE on their business keys.
  */
 public final class Tables {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tables.class);
   /** Partition column of every per-run output table. */
   public static final String RUN_DATE = "run_date";
 
   private final SparkSession spark;
   private final String warehouse;
   private final String database;
+  /** Tables already reported as interrupted first writes (one warning per table, not one per check). */
+  private final java.util.Set<String> interruptedCreates = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Tables(SparkSession spark, String warehouse, String database) {
     this.spark = Objects.requireNonNull(spark, "spark");
@@ -58,8 +61,39 @@ public final class Tables {
     return "`" + database + "`.`" + table + "`";
   }
 
+  /**
+   * Whether the table has at least one commit. A {@code _delta_log} folder without a commit is what a process
+   * killed during the table's first write leaves behind; Delta (and the catalog's {@code CREATE TABLE ...
+   * LOCATION}) refuse such a folder, so it counts as absent and the next write creates the table in place (its
+   * first commit goes into the same log). Files the killed write left are referenced by no commit; VACUUM
+   * removes them.
+   */
   public boolean exists(String table) {
-    return DeltaTable.isDeltaTable(spark, location(table));
+    String location = location(table);
+    if (!DeltaTable.isDeltaTable(spark, location)) {
+      return false;
+    }
+    if (hasCommit(new Path(location, "_delta_log"))) {
+      return true;
+    }
+    if (interruptedCreates.add(table)) {
+      LOG.warn("table {} at {} has a _delta_log without a commit (a first write was interrupted); treating it"
+          + " as absent, the next write creates it", table, location);
+    }
+    return false;
+  }
+
+  private boolean hasCommit(Path log) {
+    try {
+      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(new Path(log, "_last_checkpoint"))) {
+        return true;
+      }
+      FileStatus[] commits = fs.globStatus(new Path(log, "[0-9]*.{json,parquet}"));
+      return commits != null && commits.length > 0;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot list " + log, e);
+    }
   }
 
   public Dataset<Row> read(String table) {
@@ -197,8 +231,8 @@ public final class Tables {
         return registered;
       }
       for (FileStatus status : fs.listStatus(root)) {
-        if (status.isDirectory() && fs.exists(new Path(status.getPath(), "_delta_log"))) {
-          String name = status.getPath().getName();
+        String name = status.getPath().getName();
+        if (status.isDirectory() && fs.exists(new Path(status.getPath(), "_delta_log")) && exists(name)) {
           register(name);
           registered.add(name);
         }
