@@ -820,6 +820,11 @@ final class ExportReader implements Serializable {
       if (value.isTextual()) {
         return value.textValue();
       }
+      if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
+        // Jackson keeps a float literal beyond double's range (1e400) as Infinity even with BigDecimal floats on;
+        // "Infinity" fails every numeric column, so the row is quarantined as BAD_NUMBER.
+        return value.asText();
+      }
       if (value.isBigDecimal() || value.isFloatingPointNumber()) {
         return value.decimalValue().toPlainString();
       }
