@@ -107,6 +107,8 @@ public final class IngestStage implements Stage {
   private final IngestSettings settings;
   /** File each source folder must hold before it is read ({@code ingest.completion-marker}); empty: none. */
   private final String completionMarker;
+  /** Longest physical line of an export ({@code ingest.max-line-bytes}); a longer one fails the file (exit 3). */
+  private final long maxLineBytes;
 
   /**
    * Ingests the given sources ({@code crm}, {@code erp}, {@code tickets}); all of them in the nightly run.
@@ -122,6 +124,11 @@ public final class IngestStage implements Stage {
     this.sources = List.copyOf(sources);
     this.settings = IngestSettings.from(config);
     this.completionMarker = config.section(NAME).getString("completion-marker").trim();
+    this.maxLineBytes = config.section(NAME).getBytes("max-line-bytes");
+    if (maxLineBytes < 1024) {
+      throw CpmException.usage("ingest.max-line-bytes = " + maxLineBytes + " must be at least 1k (" + config.origin()
+          + ")");
+    }
   }
 
   public static IngestStage allSources(CpmConfig config) {
@@ -318,7 +325,7 @@ public final class IngestStage implements Stage {
   private void parseEach(PipelineContext context, IngestSettings settings, List<Work> work,
       Broadcast<SerializableConfiguration> hadoopConf, ExecutorService pool, JavaSparkContext jsc) {
     runAll(pool, work, w -> {
-      ExportReader reader = new ExportReader(w.mapping, settings, context.runDate());
+      ExportReader reader = new ExportReader(w.mapping, settings, context.runDate(), maxLineBytes);
       int[] parts = new int[w.paths.size()];
       List<Integer> tasks = new ArrayList<>();
       for (int i = 0; i < parts.length; i++) {
