@@ -25,6 +25,8 @@ import org.apache.spark.sql.functions;
  */
 public final class Tables {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tables.class);
+  /** Attempts of one write when Delta reports a concurrent commit (see {@link #retryOnConflict}). */
+  static final int CONFLICT_ATTEMPTS = 5;
   /** Partition column of every per-run output table. */
   public static final String RUN_DATE = "run_date";
 
@@ -114,15 +116,17 @@ public final class Tables {
    * (Delta {@code replaceWhere}); creates the table on first write.
    */
   public void replaceRunDate(Dataset<Row> rows, String table, LocalDate runDate) {
-    Dataset<Row> withDate = rows.withColumn(RUN_DATE, functions.lit(java.sql.Date.valueOf(runDate)));
-    if (!exists(table)) {
-      create(withDate, table, java.util.Map.of(), RUN_DATE);
-    } else {
-      withDate.write().format("delta").mode("overwrite")
-          .option("replaceWhere", RUN_DATE + " = DATE'" + runDate + "'")
-          .save(location(table));
-    }
-    register(table);
+    retryOnConflict(table, () -> {
+      Dataset<Row> withDate = rows.withColumn(RUN_DATE, functions.lit(java.sql.Date.valueOf(runDate)));
+      if (!exists(table)) {
+        create(withDate, table, java.util.Map.of(), RUN_DATE);
+      } else {
+        withDate.write().format("delta").mode("overwrite")
+            .option("replaceWhere", RUN_DATE + " = DATE'" + runDate + "'")
+            .save(location(table));
+      }
+      register(table);
+    });
   }
 
   /**
@@ -142,12 +146,14 @@ public final class Tables {
    */
   public void replaceWhere(Dataset<Row> rows, String table, String partitionColumn, String condition,
       java.util.Map<String, String> tableProperties) {
-    if (!exists(table)) {
-      create(rows, table, tableProperties, partitionColumn);
-    } else {
-      rows.write().format("delta").mode("overwrite").option("replaceWhere", condition).save(location(table));
-    }
-    register(table);
+    retryOnConflict(table, () -> {
+      if (!exists(table)) {
+        create(rows, table, tableProperties, partitionColumn);
+      } else {
+        rows.write().format("delta").mode("overwrite").option("replaceWhere", condition).save(location(table));
+      }
+      register(table);
+    });
   }
 
   /**
@@ -164,20 +170,24 @@ public final class Tables {
 
   /** Replaces a whole table's contents atomically. */
   public void overwrite(Dataset<Row> rows, String table) {
-    if (!exists(table)) {
-      create(rows, table, java.util.Map.of());
-    } else {
-      ColumnDocs.withComments(rows, table).write().format("delta").mode("overwrite")
-          .option("overwriteSchema", "true").save(location(table));
-    }
-    register(table);
+    retryOnConflict(table, () -> {
+      if (!exists(table)) {
+        create(rows, table, java.util.Map.of());
+      } else {
+        ColumnDocs.withComments(rows, table).write().format("delta").mode("overwrite")
+            .option("overwriteSchema", "true").save(location(table));
+      }
+      register(table);
+    });
   }
 
   /** Appends rows (audit tables such as {@code ingest_runs}). */
   public void append(Dataset<Row> rows, String table) {
-    (exists(table) ? rows : ColumnDocs.withComments(rows, table)).write().format("delta").mode("append")
-        .save(location(table));
-    register(table);
+    retryOnConflict(table, () -> {
+      (exists(table) ? rows : ColumnDocs.withComments(rows, table)).write().format("delta").mode("append")
+          .save(location(table));
+      register(table);
+    });
   }
 
   /**
@@ -192,18 +202,67 @@ public final class Tables {
   /** {@link #merge(Dataset, String, List, String)}, creating the table with the given Delta table properties. */
   public void merge(Dataset<Row> updates, String table, List<String> keys, String newerCondition,
       java.util.Map<String, String> tableProperties) {
-    if (!exists(table)) {
-      create(updates, table, tableProperties);
+    retryOnConflict(table, () -> {
+      if (!exists(table)) {
+        create(updates, table, tableProperties);
+        register(table);
+        return;
+      }
+      String on = keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
+      DeltaTable.forPath(spark, location(table)).as("t")
+          .merge(updates.as("s"), on)
+          .whenMatched(newerCondition).updateAll()
+          .whenNotMatched().insertAll()
+          .execute();
       register(table);
-      return;
+    });
+  }
+
+  /**
+   * Runs a write, retrying it when Delta refuses the commit because another writer committed to the table first
+   * (or created it first). Every write here is safe to repeat: a refused commit wrote nothing, replaceWhere,
+   * overwrite and MERGE give the same table whichever writer wins, and an append that was refused was not made.
+   * After {@link #CONFLICT_ATTEMPTS} refusals the command fails with exit 4 (retry later), naming the table.
+   */
+  private void retryOnConflict(String table, Runnable write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write.run();
+        return;
+      } catch (RuntimeException e) {
+        Throwable conflict = conflict(e);
+        if (conflict == null) {
+          throw e;
+        }
+        if (attempt >= CONFLICT_ATTEMPTS) {
+          throw new io.cpm.jobs.CpmException(io.cpm.jobs.ExitCode.INPUT_MISSING, "concurrent write conflict on"
+              + " table " + table + " at " + location(table) + ": another process kept committing to it ("
+              + conflict.getClass().getSimpleName() + ", " + attempt + " attempts); nothing of this write was"
+              + " committed, retry when the other run is done", e);
+        }
+        LOG.warn("table {}: concurrent write conflict ({}), retrying (attempt {} of {})", table,
+            conflict.getClass().getSimpleName(), attempt + 1, CONFLICT_ATTEMPTS);
+        try {
+          Thread.sleep(200L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextInt(200));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
-    String on = keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
-    DeltaTable.forPath(spark, location(table)).as("t")
-        .merge(updates.as("s"), on)
-        .whenMatched(newerCondition).updateAll()
-        .whenNotMatched().insertAll()
-        .execute();
-    register(table);
+  }
+
+  /** Delta's concurrent-modification exception in a cause chain, or a first write that lost the race to create. */
+  private static Throwable conflict(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.spark.sql.delta.DeltaConcurrentModificationException
+          || t instanceof java.nio.file.FileAlreadyExistsException
+          || t instanceof org.apache.hadoop.fs.FileAlreadyExistsException
+          || String.valueOf(t.getMessage()).contains("DELTA_PATH_EXISTS")) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /** Registers a table in the catalog database, pointing at its location (idempotent). */
