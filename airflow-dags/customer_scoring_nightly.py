@@ -1,5 +1,5 @@
-"""Nightly customer scoring: wait for the CRM, ERP and ticket exports of {{ ds }}, ingest them in
-parallel, then features -> segment -> score -> kpis -> publish -> report, each one spark-submit of the
+"""Nightly customer scoring: wait for the CRM, ERP and ticket exports of {{ ds }}, ingest them in one
+Spark application, then features -> segment -> score -> kpis -> publish -> report, each one spark-submit of the
 cpm jar (``io.cpm.jobs.Main <command> --run-date {{ ds }} --config <file>``).
 
 Deployment settings come from Airflow, never from this file (see README.md next to it):
@@ -7,6 +7,10 @@ Deployment settings come from Airflow, never from this file (see README.md next 
               (s3://bucket/landing, where the sensors look)
   Connections cpm_spark (spark-submit master/deploy mode/queue), cpm_s3 (AWS credentials for sensors)
   Pool        cpm_spark (one slot per concurrent Spark application the cluster can take)
+No two cpm tasks of a run can run at once (the graph is one chain after the sensors): every cpm command appends
+to the shared Delta audit tables (pipeline_runs, ingest_runs, quarantine), and on S3 concurrent writers of one
+Delta table are only safe inside one Spark driver or with a DynamoDB log store. The three sources are therefore
+ingested by one ``cpm ingest`` (it parses them in parallel inside its driver).
 Nothing here runs at import time: the Variables are Jinja templates rendered when a task runs.
 This file is kept declarative (no loops; tasks are built by the one-``return`` helpers below) so
 airflow-dags/tests/dag_contract.py can read it with ast.
@@ -94,10 +98,7 @@ with DAG(
     wait_erp = wait_for_export("wait_erp_export", "erp/orders.csv")
     wait_tickets = wait_for_export("wait_tickets_export", "tickets/tickets.jsonl")
 
-    ingest_crm = cpm_task("ingest_crm", "ingest", timedelta(hours=1), timedelta(hours=4), ["--source", "crm"])
-    ingest_erp = cpm_task("ingest_erp", "ingest", timedelta(hours=1), timedelta(hours=4), ["--source", "erp"])
-    ingest_tickets = cpm_task("ingest_tickets", "ingest", timedelta(hours=1), timedelta(hours=4),
-                              ["--source", "tickets"])
+    ingest = cpm_task("ingest", "ingest", timedelta(hours=2), timedelta(hours=4))
 
     features = cpm_task("features", "features", timedelta(hours=2), timedelta(hours=5))
     segment = cpm_task("segment", "segment", timedelta(hours=1), timedelta(hours=6))
@@ -106,8 +107,6 @@ with DAG(
     publish = cpm_task("publish", "publish", timedelta(minutes=45), timedelta(hours=8))
     report = cpm_task("report", "report", timedelta(minutes=30), timedelta(hours=8, minutes=30))
 
-    wait_crm >> ingest_crm
-    wait_erp >> ingest_erp
-    wait_tickets >> ingest_tickets
-    [ingest_crm, ingest_erp, ingest_tickets] >> features
+    [wait_crm, wait_erp, wait_tickets] >> ingest
+    ingest >> features
     features >> segment >> score >> kpis >> publish >> report

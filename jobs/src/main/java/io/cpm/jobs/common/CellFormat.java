@@ -13,8 +13,8 @@ import java.time.ZoneOffset;
  * scientific, no grouping), booleans {@code true}/{@code false}, null and non-finite numbers as empty.
  *
  * <p>{@link #neutralize} implements OWASP's CSV-injection defence: a text cell beginning with {@code =},
- * {@code +}, {@code -}, {@code @}, tab, CR or LF is prefixed with a single quote so spreadsheets show it as
- * text instead of evaluating it.
+ * {@code +}, {@code -}, {@code @}, tab, CR or LF — also after leading spaces, and in the full-width forms
+ * {@code ＝＋－＠} — is prefixed with a single quote so spreadsheets show it as text instead of evaluating it.
  */
 public final class CellFormat {
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_INSTANT;
@@ -58,14 +58,29 @@ public final class CellFormat {
     return rounded.toPlainString();
   }
 
-  /** Whether a text cell would be evaluated as a formula by a spreadsheet (OWASP CSV injection). */
+  /**
+   * Whether a text cell would be evaluated as a formula by a spreadsheet (OWASP CSV injection). Spreadsheets skip
+   * leading spaces before a formula and some (Excel with East Asian input) read the full-width forms
+   * {@code ＝＋－＠} as the ASCII ones, so both count: the first character that is not a space decides.
+   */
   public static boolean looksLikeFormula(String text) {
     if (text == null || text.isEmpty()) {
       return false;
     }
     char first = text.charAt(0);
-    return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
-        || first == '\n';
+    if (first == '\t' || first == '\r' || first == '\n') {
+      return true;
+    }
+    int i = 0;
+    while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\u3000' || text.charAt(i) == '\u00A0')) {
+      i++;
+    }
+    if (i == text.length()) {
+      return false;
+    }
+    char c = text.charAt(i);
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' || c == '\n'
+        || c == '\uFF1D' || c == '\uFF0B' || c == '\uFF0D' || c == '\uFF20';
   }
 
   /** Prefixes a formula-like text cell with a single quote; other text is returned unchanged. */

@@ -94,7 +94,11 @@ final class ExportReader implements Serializable {
   private record Column(String name, Kind kind, DecimalType decimal, boolean key, boolean nullable,
       boolean nonNegative, Range range, boolean businessDate) implements Serializable {}
 
+  /** Default of {@code ingest.max-line-bytes}. */
+  static final long DEFAULT_MAX_LINE_BYTES = 16L << 20;
+
   private final SourceMapping mapping;
+  private final long maxLineBytes;
   private final LocalDate runDate;
   private final int maxRecordLines;
   private final Column[] columns;
@@ -103,6 +107,12 @@ final class ExportReader implements Serializable {
   private final ValueParser values;
 
   ExportReader(SourceMapping mapping, IngestSettings settings, LocalDate runDate) {
+    this(mapping, settings, runDate, DEFAULT_MAX_LINE_BYTES);
+  }
+
+  /** {@code maxLineBytes}: longest physical line read ({@code ingest.max-line-bytes}); longer fails the file. */
+  ExportReader(SourceMapping mapping, IngestSettings settings, LocalDate runDate, long maxLineBytes) {
+    this.maxLineBytes = maxLineBytes;
     this.mapping = mapping;
     this.runDate = runDate;
     this.maxRecordLines = settings.maxRecordLines();
@@ -265,6 +275,14 @@ final class ExportReader implements Serializable {
             end++;
           }
           int count = end - chunkPosition;
+          if ((long) length + count > maxLineBytes) {
+            // A line this long is no export row (a file without line breaks, a broken export); buffering it
+            // would only end in an OutOfMemoryError of the task.
+            in.close();
+            throw fileProblem(name, "line " + (number + 1) + " is longer than ingest.max-line-bytes = "
+                + maxLineBytes + " bytes (a file without line breaks or a broken export); fix the export, or raise"
+                + " ingest.max-line-bytes if rows really are this long");
+          }
           if (length + count > buffer.length) {
             buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + count));
           }
@@ -819,6 +837,11 @@ final class ExportReader implements Serializable {
       }
       if (value.isTextual()) {
         return value.textValue();
+      }
+      if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
+        // Jackson keeps a float literal beyond double's range (1e400) as Infinity even with BigDecimal floats on;
+        // "Infinity" fails every numeric column, so the row is quarantined as BAD_NUMBER.
+        return value.asText();
       }
       if (value.isBigDecimal() || value.isFloatingPointNumber()) {
         return value.decimalValue().toPlainString();

@@ -20,6 +20,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -100,9 +101,14 @@ public final class IngestStage implements Stage {
   private static final String FLAG_REASON = "_flag_reason";
   private static final String FLAG_MESSAGE = "_flag_message";
   private static final String CUSTOMER_ID = "customer_id";
+  private static final String CURRENCY = "currency";
 
   private final List<String> sources;
   private final IngestSettings settings;
+  /** File each source folder must hold before it is read ({@code ingest.completion-marker}); empty: none. */
+  private final String completionMarker;
+  /** Longest physical line of an export ({@code ingest.max-line-bytes}); a longer one fails the file (exit 3). */
+  private final long maxLineBytes;
 
   /**
    * Ingests the given sources ({@code crm}, {@code erp}, {@code tickets}); all of them in the nightly run.
@@ -117,6 +123,12 @@ public final class IngestStage implements Stage {
     }
     this.sources = List.copyOf(sources);
     this.settings = IngestSettings.from(config);
+    this.completionMarker = config.section(NAME).getString("completion-marker").trim();
+    this.maxLineBytes = config.section(NAME).getBytes("max-line-bytes");
+    if (maxLineBytes < 1024) {
+      throw CpmException.usage("ingest.max-line-bytes = " + maxLineBytes + " must be at least 1k (" + config.origin()
+          + ")");
+    }
   }
 
   public static IngestStage allSources(CpmConfig config) {
@@ -160,7 +172,11 @@ public final class IngestStage implements Stage {
   public StageResult run(PipelineContext context) {
     SparkSession spark = context.spark();
     LocalDate runDate = context.runDate();
-    List<Work> work = locate(context, settings);
+    List<String> strays = new ArrayList<>();
+    List<Work> work = locate(context, settings, strays);
+    for (String stray : strays) {
+      context.progress().step(NAME, stray + ": matches no mapping in sources." + "<source>.<entity>.file; not read");
+    }
     for (Work w : work) {
       if (w.paths.isEmpty()) {
         context.progress().step(NAME, expectedName(w, runDate) + ": not delivered (optional)");
@@ -182,6 +198,7 @@ public final class IngestStage implements Stage {
       }
       flagDuplicates(context, present, pool);
       flagUnknownCustomers(context, present, pool);
+      flagUnknownCurrencies(context, present, pool);
       List<FileCounts> counts = new ArrayList<>();
       for (Work w : work) {
         if (w.paths.isEmpty()) {
@@ -206,8 +223,12 @@ public final class IngestStage implements Stage {
         outputs.put(w.entity.entityName(), w.entity.bronzeTable() + ", " + w.entity.table());
       }
       outputs.put(QUARANTINE, String.format(Locale.ROOT, "%,d rows", quarantined));
-      return new StageResult(NAME, read, outputs, List.of(String.format(Locale.ROOT,
+      List<String> notes = new ArrayList<>(List.of(String.format(Locale.ROOT,
           "rows read %,d = accepted %,d + quarantined %,d", read, read - quarantined, quarantined)));
+      if (!strays.isEmpty()) {
+        notes.add("not read (match no mapping): " + String.join(", ", strays));
+      }
+      return new StageResult(NAME, read, outputs, notes);
     } finally {
       pool.shutdownNow();
       for (Work w : present) {
@@ -222,8 +243,12 @@ public final class IngestStage implements Stage {
     return runDate + "/" + w.entity.source() + "/" + w.mapping.file();
   }
 
-  /** Finds each entity's files; a missing source folder is exit 4, a missing required file exit 3. */
-  private List<Work> locate(PipelineContext context, IngestSettings settings) {
+  /**
+   * Finds each entity's files. An export that has not fully arrived is exit 4 (retry later): a missing source
+   * folder, a missing completion marker (when {@code ingest.completion-marker} is set) or a missing required file.
+   * Files of a source folder that match no mapping are added to {@code strays} (named in the run summary).
+   */
+  private List<Work> locate(PipelineContext context, IngestSettings settings, List<String> strays) {
     String landing = context.config().landingRoot();
     Configuration conf = context.spark().sparkContext().hadoopConfiguration();
     List<Work> result = new ArrayList<>();
@@ -237,6 +262,11 @@ public final class IngestStage implements Stage {
           notArrived.add(folder.toString());
           continue;
         }
+        if (!completionMarker.isEmpty() && !fs.isFile(new Path(folder, completionMarker))) {
+          notArrived.add(new Path(folder, completionMarker) + " (completion marker, ingest.completion-marker)");
+          continue;
+        }
+        java.util.Set<String> matched = new java.util.HashSet<>();
         for (Entity entity : Entity.ofSource(source)) {
           SourceMapping mapping = settings.mapping(entity);
           FileStatus[] matches = fs.globStatus(new Path(folder, mapping.file()));
@@ -245,22 +275,35 @@ public final class IngestStage implements Stage {
           if (files.isEmpty() && mapping.required()) {
             missingFiles.add(new Path(folder, mapping.file()) + " (" + mapping.configKey() + ".required = true)");
           }
+          files.forEach(f -> matched.add(f.getPath().getName()));
           List<String> paths = files.stream().map(f -> f.getPath().toString()).toList();
           List<String> names = files.stream()
               .map(f -> context.runDate() + "/" + source + "/" + f.getPath().getName()).toList();
           result.add(new Work(entity, mapping, paths, names, files.stream().map(FileStatus::getLen).toList()));
+        }
+        for (FileStatus f : fs.listStatus(folder)) {
+          String name = f.getPath().getName();
+          // Hidden and underscore files (.part uploads, _SUCCESS, Hadoop's _temporary) are not exports.
+          if (f.isFile() && !matched.contains(name) && !name.startsWith(".") && !name.startsWith("_")
+              && !name.equals(completionMarker)) {
+            strays.add(context.runDate() + "/" + source + "/" + name);
+          }
         }
       }
     } catch (IOException e) {
       throw CpmException.inputMissing("cannot list landing folder under " + landing + ": " + e.getMessage());
     }
     if (!notArrived.isEmpty()) {
-      throw CpmException.inputMissing("export not arrived: " + String.join(", ", notArrived));
+      throw CpmException.inputMissing("export not arrived: " + String.join(", ", notArrived)
+          + "; retry when the export is complete");
     }
     if (!missingFiles.isEmpty()) {
-      throw CpmException.dataQuality("required export file missing: " + String.join(", ", missingFiles)
-          + "; deliver it, or set required = false for that mapping in conf/sources.conf");
+      // A source folder with some files but not all is an export still being copied: retry, do not give up.
+      throw CpmException.inputMissing("export incomplete, required file not arrived: "
+          + String.join(", ", missingFiles) + "; retry later, or set required = false for that mapping in"
+          + " conf/sources.conf if it may be absent");
     }
+    Collections.sort(strays);
     return result;
   }
 
@@ -282,7 +325,7 @@ public final class IngestStage implements Stage {
   private void parseEach(PipelineContext context, IngestSettings settings, List<Work> work,
       Broadcast<SerializableConfiguration> hadoopConf, ExecutorService pool, JavaSparkContext jsc) {
     runAll(pool, work, w -> {
-      ExportReader reader = new ExportReader(w.mapping, settings, context.runDate());
+      ExportReader reader = new ExportReader(w.mapping, settings, context.runDate(), maxLineBytes);
       int[] parts = new int[w.paths.size()];
       List<Integer> tasks = new ArrayList<>();
       for (int i = 0; i < parts.length; i++) {
@@ -473,6 +516,35 @@ public final class IngestStage implements Stage {
     } finally {
       knownIds.unpersist();
     }
+  }
+
+  /**
+   * Quarantines orders and invoices in a currency the features stage cannot convert (neither
+   * {@code features.currency.base} nor a key of {@code features.currency.rates}): loaded, such a row would fail
+   * every later night's features stage.
+   */
+  private static void flagUnknownCurrencies(PipelineContext context, List<Work> work, ExecutorService pool) {
+    List<Work> priced = work.stream().filter(w -> Arrays.asList(w.entity.schema().fieldNames()).contains(CURRENCY))
+        .toList();
+    if (priced.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> known = io.cpm.jobs.features.FeaturesSettings.from(context.config()).parameters().rates()
+        .keySet();
+    runAll(pool, priced, w -> {
+      Column currency = col(ExportReader.TYPED + "." + CURRENCY);
+      List<Row> unknown = accepted(w).where(currency.isNotNull()
+              .and(functions.not(functions.upper(currency).isin(known.toArray()))))
+          .select(col(ExportReader.SOURCE_FILE), col(ExportReader.ROW_NUMBER), currency).collectAsList();
+      List<Row> flags = new ArrayList<>();
+      for (Row u : unknown) {
+        flags.add(RowFactory.create(u.getString(0), u.getLong(1), ReasonCode.UNKNOWN_CURRENCY.name(),
+            "currency = '" + u.getString(2) + "' has no rate: add it to features.currency.rates (known: "
+                + String.join(", ", new java.util.TreeSet<>(known)) + ")"));
+      }
+      addFlags(context, w, flags);
+      return null;
+    });
   }
 
   private static final StructType FLAG_SCHEMA = new StructType()

@@ -31,5 +31,7 @@ public enum ReasonCode {
   /** The key was already seen earlier in the same file; the first occurrence is kept. */
   DUPLICATE_KEY,
   /** customer_id is neither in silver customers nor among this run's accepted accounts. */
-  UNKNOWN_CUSTOMER
+  UNKNOWN_CUSTOMER,
+  /** An order or invoice currency that is neither features.currency.base nor in features.currency.rates. */
+  UNKNOWN_CURRENCY
 }

@@ -10,13 +10,15 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Runs stages in order for one run date, prints a summary (stage, rows, seconds, outputs) and, for the
- * nightly run, records each stage's outcome in {@code pipeline_runs}. The first failing stage stops the run
- * and its exception propagates (with its exit code) after the failure is recorded.
+ * nightly run, records each stage's outcome in {@code pipeline_runs}: a {@code started} row (stage
+ * {@code nightly}) before the first stage, then one row per stage when the attempt ends. The first failing stage
+ * stops the run and its exception propagates (with its exit code) after the failure is recorded.
  */
 public final class PipelineRunner {
   public static final String PIPELINE_RUNS = GoldTable.PIPELINE_RUNS.table();
@@ -28,6 +30,11 @@ public final class PipelineRunner {
       .add("rows", DataTypes.LongType, true)
       .add("seconds", DataTypes.DoubleType, false)
       .add("message", DataTypes.StringType, true);
+
+  /** Stage name of the attempt-level rows ({@code started}, {@code interrupted}). */
+  static final String RUN = "nightly";
+  static final String STARTED = "started";
+  static final String INTERRUPTED = "interrupted";
 
   private final PipelineContext context;
   private final boolean record;
@@ -41,7 +48,7 @@ public final class PipelineRunner {
     PrintWriter out = context.progress().out();
     List<StageResult> results = new ArrayList<>();
     List<Row> audit = new ArrayList<>();
-    int attempt = record ? nextAttempt() : 0;
+    int attempt = record ? startAttempt() : 0;
     try {
       for (Stage stage : stages) {
         context.progress().step(stage.name(), "started for run date " + context.runDate());
@@ -78,14 +85,34 @@ public final class PipelineRunner {
     return results;
   }
 
-  private int nextAttempt() {
-    if (!context.tables().exists(PIPELINE_RUNS)) {
-      return 1;
+  /**
+   * Records a {@code started} row for the new attempt before any stage runs, so a process that is killed (and so
+   * never reaches {@link #writeAudit}) still leaves a trace. Earlier attempts of the run date that have only their
+   * {@code started} row were killed: they get an {@code interrupted} row in the same commit, so monitoring that
+   * looks for failed or interrupted attempts sees them.
+   */
+  private int startAttempt() {
+    Date runDate = Date.valueOf(context.runDate());
+    List<Integer> interrupted = new ArrayList<>();
+    int attempt = 1;
+    if (context.tables().exists(PIPELINE_RUNS)) {
+      for (Row a : context.tables().readRunDate(PIPELINE_RUNS, context.runDate()).groupBy("attempt")
+          .agg(functions.max(functions.when(functions.col("status").equalTo(STARTED), 0).otherwise(1)))
+          .collectAsList()) {
+        attempt = Math.max(attempt, a.getInt(0) + 1);
+        if (a.getInt(1) == 0) {
+          interrupted.add(a.getInt(0));
+        }
+      }
     }
-    Row max = context.tables().read(PIPELINE_RUNS)
-        .where(org.apache.spark.sql.functions.col("run_date").equalTo(Date.valueOf(context.runDate())))
-        .agg(org.apache.spark.sql.functions.max("attempt")).first();
-    return max.isNullAt(0) ? 1 : max.getInt(0) + 1;
+    List<Row> rows = new ArrayList<>();
+    for (int killed : interrupted) {
+      rows.add(RowFactory.create(runDate, killed, RUN, INTERRUPTED, null, 0.0, "the attempt ended without"
+          + " recording an outcome (process killed or crashed); noticed by attempt " + attempt));
+    }
+    rows.add(RowFactory.create(runDate, attempt, RUN, STARTED, null, 0.0, null));
+    writeAudit(rows);
+    return attempt;
   }
 
   private void writeAudit(List<Row> audit) {

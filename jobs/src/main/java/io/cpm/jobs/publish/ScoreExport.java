@@ -65,7 +65,7 @@ public final class ScoreExport {
     }
     String customers = Entity.ACCOUNTS.table();
     if (tables.exists(customers)) {
-      sources.put(customers, tables.read(customers));
+      sources.put(customers, customersAsOf(tables, runDate));
     }
 
     List<String> excludedPii = new ArrayList<>();
@@ -104,6 +104,53 @@ public final class ScoreExport {
     }
     Dataset<Row> values = joined.select(ordered);
     return format(values, runDate, settings, exported, excludedPii);
+  }
+
+  /**
+   * Silver customers as they were after run date D was ingested, so re-publishing D later gives the same personal
+   * data. Silver is MERGEd (a later export replaces a customer's row, with a later {@code _run_date}), so when a
+   * row is newer than D the newest Delta version holding nothing newer than D is read (time travel; {@code
+   * max(_run_date)} only grows from version to version, so a binary search finds it). If the log no longer reaches
+   * back that far (log retention), the file cannot be reproduced and publishing fails rather than mixing dates.
+   */
+  static Dataset<Row> customersAsOf(Tables tables, LocalDate runDate) {
+    String table = Entity.ACCOUNTS.table();
+    Dataset<Row> current = tables.read(table);
+    if (!List.of(current.columns()).contains(Entity.RUN_DATE) || !newerThan(current, runDate)) {
+      return current;
+    }
+    String location = tables.location(table);
+    List<Long> versions = new ArrayList<>();
+    for (Row r : io.delta.tables.DeltaTable.forPath(tables.spark(), location).history().select("version")
+        .collectAsList()) {
+      versions.add(r.getLong(0));
+    }
+    versions.sort(null);
+    int low = 0;
+    int high = versions.size() - 1;
+    Long found = null;
+    while (low <= high) {
+      int middle = (low + high) >>> 1;
+      Dataset<Row> snapshot = tables.spark().read().format("delta").option("versionAsOf", versions.get(middle))
+          .load(location);
+      if (newerThan(snapshot, runDate)) {
+        high = middle - 1;
+      } else {
+        found = versions.get(middle);
+        low = middle + 1;
+      }
+    }
+    if (found == null) {
+      throw CpmException.dataQuality("cannot publish " + runDate + " reproducibly: " + tables.qualifiedName(table)
+          + " holds rows ingested after it and its Delta history no longer reaches back to " + runDate
+          + " (delta.logRetentionDuration); publish run dates in order, or export without personal-data columns");
+    }
+    return tables.spark().read().format("delta").option("versionAsOf", found).load(location);
+  }
+
+  private static boolean newerThan(Dataset<Row> customers, LocalDate runDate) {
+    return !customers.where(functions.col(Entity.RUN_DATE).gt(functions.lit(java.sql.Date.valueOf(runDate))))
+        .isEmpty();
   }
 
   private static Dataset<Row> select(Dataset<Row> table, List<String> columns) {

@@ -18,9 +18,12 @@ import picocli.CommandLine.Spec;
 /** {@code cpm sql "<query>"}: runs one Spark SQL query against the warehouse catalog and prints the result. */
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = {"Run a Spark SQL query against the catalog (every warehouse table as <database>.<table>,"
-        + " plus the view customer_360) and print the result.",
+        + " plus the view customer_360) and print the result. Read-only: writes, DDL and SET key=value are"
+        + " refused (exit 2) unless --allow-writes is given.",
         "Example: cpm sql \"SELECT churn_band, count(*) FROM cpm.customer_360 GROUP BY churn_band\""})
 public final class SqlCommand implements Callable<Integer> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SqlCommand.class);
+
   @Mixin
   ConfigOptions options;
 
@@ -35,6 +38,11 @@ public final class SqlCommand implements Callable<Integer> {
       description = "Rows shown in table format (default: ${DEFAULT-VALUE}); csv and json print every row.")
   int maxRows;
 
+  @Option(names = "--allow-writes",
+      description = "Maintenance only: also run statements that change tables, the catalog or Spark settings"
+          + " (refused by default; each use is logged).")
+  boolean allowWrites;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +52,16 @@ public final class SqlCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.getOrCreate(config);
     SqlCatalog.registerAsCurrent(new Tables(spark, config.warehouseRoot(), config.database()));
     try {
+      if (allowWrites) {
+        String line = "--allow-writes: running a statement that may change the warehouse: " + query;
+        LOG.warn(line);
+        spec.commandLine().getErr().println("cpm sql: " + line);
+      } else {
+        String refusal = ReadOnlySql.refusal(spark.sessionState().sqlParser(), query);
+        if (refusal != null) {
+          throw CpmException.usage(ReadOnlySql.message(refusal));
+        }
+      }
       QueryOutput.print(spark.sql(query), format, maxRows, spec.commandLine().getOut());
     } catch (RuntimeException e) {
       throw e;

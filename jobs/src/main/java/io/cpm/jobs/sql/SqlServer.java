@@ -23,16 +23,53 @@ public final class SqlServer implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts the server on {@code host:port} (binary transport, no authentication: bind it to localhost). */
+  /**
+   * Who may connect and what they may run. {@code password} null means no authentication (only for a loopback
+   * address); {@code user} null accepts any user name with the password.
+   */
+  public record Access(String user, String password, Writes writes) {
+    public Access {
+      Objects.requireNonNull(writes, "writes");
+    }
+
+    /** Read-only, no password: the local default. */
+    public static Access localReadOnly() {
+      return new Access(null, null, Writes.REFUSED);
+    }
+  }
+
+  /** Whether connections may run writes, DDL and SET key=value. */
+  public enum Writes { REFUSED, ALLOWED }
+
+  /** Starts a read-only server without authentication on {@code host:port} (bind it to localhost). */
   public static SqlServer start(SparkSession spark, String host, int port) {
+    return start(spark, host, port, Access.localReadOnly());
+  }
+
+  /**
+   * Starts the server on {@code host:port} (binary transport). With a password, HiveServer2 CUSTOM authentication
+   * checks it ({@link PasswordAuthenticator}); with {@link Writes#REFUSED} every connection's session refuses
+   * what {@link ReadOnlySql} refuses.
+   */
+  public static SqlServer start(SparkSession spark, String host, int port, Access access) {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(access, "access");
     if (port <= 0 || port > 65535) {
       throw new IllegalArgumentException("Invalid port: " + port + " (must be 1-65535)");
     }
     spark.conf().set("hive.server2.thrift.bind.host", host);
     spark.conf().set("hive.server2.thrift.port", Integer.toString(port));
     spark.conf().set("hive.server2.transport.mode", "binary");
-    spark.conf().set("hive.server2.authentication", "NONE");
+    if (access.password() == null) {
+      spark.conf().set("hive.server2.authentication", "NONE");
+    } else {
+      PasswordAuthenticator.expect(access.user(), access.password());
+      spark.conf().set("hive.server2.authentication", "CUSTOM");
+      spark.conf().set("hive.server2.custom.authentication.class", PasswordAuthenticator.class.getName());
+    }
+    if (access.writes() == Writes.REFUSED) {
+      ReadOnlySql.enforceInNewSessions(spark);
+    }
     // Every JDBC connection gets a new session with the Java 8 date API on; Delta 3.3's metadata-only
     // min/max over a date column then fails with a ClassCastException (LocalDate vs java.sql.Date). New
     // sessions take their settings from the SparkContext's conf, so the optimization is turned off there.

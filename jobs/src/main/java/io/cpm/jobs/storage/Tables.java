@@ -25,12 +25,17 @@ import org.apache.spark.sql.functions;
  * tables are upserted with MERGE on their business keys.
  */
 public final class Tables {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tables.class);
+  /** Attempts of one write when Delta reports a concurrent commit (see {@link #retryOnConflict}). */
+  static final int CONFLICT_ATTEMPTS = 5;
   /** Partition column of every per-run output table. */
   public static final String RUN_DATE = GoldTable.RUN_DATE;
 
   private final SparkSession spark;
   private final String warehouse;
   private final String database;
+  /** Tables already reported as interrupted first writes (one warning per table, not one per check). */
+  private final java.util.Set<String> interruptedCreates = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Tables(SparkSession spark, String warehouse, String database) {
     this.spark = Objects.requireNonNull(spark, "spark");
@@ -59,8 +64,39 @@ public final class Tables {
     return "`" + database + "`.`" + table + "`";
   }
 
+  /**
+   * Whether the table has at least one commit. A {@code _delta_log} folder without a commit is what a process
+   * killed during the table's first write leaves behind; Delta (and the catalog's {@code CREATE TABLE ...
+   * LOCATION}) refuse such a folder, so it counts as absent and the next write creates the table in place (its
+   * first commit goes into the same log). Files the killed write left are referenced by no commit; VACUUM
+   * removes them.
+   */
   public boolean exists(String table) {
-    return DeltaTable.isDeltaTable(spark, location(table));
+    String location = location(table);
+    if (!DeltaTable.isDeltaTable(spark, location)) {
+      return false;
+    }
+    if (hasCommit(new Path(location, "_delta_log"))) {
+      return true;
+    }
+    if (interruptedCreates.add(table)) {
+      LOG.warn("table {} at {} has a _delta_log without a commit (a first write was interrupted); treating it"
+          + " as absent, the next write creates it", table, location);
+    }
+    return false;
+  }
+
+  private boolean hasCommit(Path log) {
+    try {
+      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(new Path(log, "_last_checkpoint"))) {
+        return true;
+      }
+      FileStatus[] commits = fs.globStatus(new Path(log, "[0-9]*.{json,parquet}"));
+      return commits != null && commits.length > 0;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot list " + log, e);
+    }
   }
 
   public Dataset<Row> read(String table) {
@@ -81,15 +117,17 @@ public final class Tables {
    * (Delta {@code replaceWhere}); creates the table on first write.
    */
   public void replaceRunDate(Dataset<Row> rows, String table, LocalDate runDate) {
-    Dataset<Row> withDate = rows.withColumn(RUN_DATE, functions.lit(java.sql.Date.valueOf(runDate)));
-    if (!exists(table)) {
-      create(withDate, table, java.util.Map.of(), RUN_DATE);
-    } else {
-      withDate.write().format("delta").mode("overwrite")
-          .option("replaceWhere", RUN_DATE + " = DATE'" + runDate + "'")
-          .save(location(table));
-    }
-    register(table);
+    retryOnConflict(table, () -> {
+      Dataset<Row> withDate = rows.withColumn(RUN_DATE, functions.lit(java.sql.Date.valueOf(runDate)));
+      if (!exists(table)) {
+        create(withDate, table, java.util.Map.of(), RUN_DATE);
+      } else {
+        withDate.write().format("delta").mode("overwrite")
+            .option("replaceWhere", RUN_DATE + " = DATE'" + runDate + "'")
+            .save(location(table));
+      }
+      register(table);
+    });
   }
 
   /**
@@ -109,12 +147,14 @@ public final class Tables {
    */
   public void replaceWhere(Dataset<Row> rows, String table, String partitionColumn, String condition,
       java.util.Map<String, String> tableProperties) {
-    if (!exists(table)) {
-      create(rows, table, tableProperties, partitionColumn);
-    } else {
-      rows.write().format("delta").mode("overwrite").option("replaceWhere", condition).save(location(table));
-    }
-    register(table);
+    retryOnConflict(table, () -> {
+      if (!exists(table)) {
+        create(rows, table, tableProperties, partitionColumn);
+      } else {
+        rows.write().format("delta").mode("overwrite").option("replaceWhere", condition).save(location(table));
+      }
+      register(table);
+    });
   }
 
   /**
@@ -131,20 +171,24 @@ public final class Tables {
 
   /** Replaces a whole table's contents atomically. */
   public void overwrite(Dataset<Row> rows, String table) {
-    if (!exists(table)) {
-      create(rows, table, java.util.Map.of());
-    } else {
-      ColumnDocs.withComments(rows, table).write().format("delta").mode("overwrite")
-          .option("overwriteSchema", "true").save(location(table));
-    }
-    register(table);
+    retryOnConflict(table, () -> {
+      if (!exists(table)) {
+        create(rows, table, java.util.Map.of());
+      } else {
+        ColumnDocs.withComments(rows, table).write().format("delta").mode("overwrite")
+            .option("overwriteSchema", "true").save(location(table));
+      }
+      register(table);
+    });
   }
 
   /** Appends rows (audit tables such as {@code ingest_runs}). */
   public void append(Dataset<Row> rows, String table) {
-    (exists(table) ? rows : ColumnDocs.withComments(rows, table)).write().format("delta").mode("append")
-        .save(location(table));
-    register(table);
+    retryOnConflict(table, () -> {
+      (exists(table) ? rows : ColumnDocs.withComments(rows, table)).write().format("delta").mode("append")
+          .save(location(table));
+      register(table);
+    });
   }
 
   /**
@@ -159,18 +203,67 @@ public final class Tables {
   /** {@link #merge(Dataset, String, List, String)}, creating the table with the given Delta table properties. */
   public void merge(Dataset<Row> updates, String table, List<String> keys, String newerCondition,
       java.util.Map<String, String> tableProperties) {
-    if (!exists(table)) {
-      create(updates, table, tableProperties);
+    retryOnConflict(table, () -> {
+      if (!exists(table)) {
+        create(updates, table, tableProperties);
+        register(table);
+        return;
+      }
+      String on = keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
+      DeltaTable.forPath(spark, location(table)).as("t")
+          .merge(updates.as("s"), on)
+          .whenMatched(newerCondition).updateAll()
+          .whenNotMatched().insertAll()
+          .execute();
       register(table);
-      return;
+    });
+  }
+
+  /**
+   * Runs a write, retrying it when Delta refuses the commit because another writer committed to the table first
+   * (or created it first). Every write here is safe to repeat: a refused commit wrote nothing, replaceWhere,
+   * overwrite and MERGE give the same table whichever writer wins, and an append that was refused was not made.
+   * After {@link #CONFLICT_ATTEMPTS} refusals the command fails with exit 4 (retry later), naming the table.
+   */
+  private void retryOnConflict(String table, Runnable write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write.run();
+        return;
+      } catch (RuntimeException e) {
+        Throwable conflict = conflict(e);
+        if (conflict == null) {
+          throw e;
+        }
+        if (attempt >= CONFLICT_ATTEMPTS) {
+          throw new io.cpm.jobs.CpmException(io.cpm.jobs.ExitCode.INPUT_MISSING, "concurrent write conflict on"
+              + " table " + table + " at " + location(table) + ": another process kept committing to it ("
+              + conflict.getClass().getSimpleName() + ", " + attempt + " attempts); nothing of this write was"
+              + " committed, retry when the other run is done", e);
+        }
+        LOG.warn("table {}: concurrent write conflict ({}), retrying (attempt {} of {})", table,
+            conflict.getClass().getSimpleName(), attempt + 1, CONFLICT_ATTEMPTS);
+        try {
+          Thread.sleep(200L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextInt(200));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
-    String on = keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
-    DeltaTable.forPath(spark, location(table)).as("t")
-        .merge(updates.as("s"), on)
-        .whenMatched(newerCondition).updateAll()
-        .whenNotMatched().insertAll()
-        .execute();
-    register(table);
+  }
+
+  /** Delta's concurrent-modification exception in a cause chain, or a first write that lost the race to create. */
+  private static Throwable conflict(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.spark.sql.delta.DeltaConcurrentModificationException
+          || t instanceof java.nio.file.FileAlreadyExistsException
+          || t instanceof org.apache.hadoop.fs.FileAlreadyExistsException
+          || String.valueOf(t.getMessage()).contains("DELTA_PATH_EXISTS")) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /** Registers a table in the catalog database, pointing at its location (idempotent). */
@@ -198,8 +291,8 @@ public final class Tables {
         return registered;
       }
       for (FileStatus status : fs.listStatus(root)) {
-        if (status.isDirectory() && fs.exists(new Path(status.getPath(), "_delta_log"))) {
-          String name = status.getPath().getName();
+        String name = status.getPath().getName();
+        if (status.isDirectory() && fs.exists(new Path(status.getPath(), "_delta_log")) && exists(name)) {
           register(name);
           registered.add(name);
         }

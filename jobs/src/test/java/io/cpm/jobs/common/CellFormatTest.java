@@ -41,4 +41,14 @@ class CellFormatTest {
     assertThat(CellFormat.neutralize("")).isEmpty();
     assertThat(CellFormat.neutralize(null)).isNull();
   }
+
+  @Test
+  void formulasAfterLeadingSpacesOrInFullWidthFormsAreNeutralizedToo() {
+    for (String attack : new String[] {" =1+1", "   @SUM(A1)", "\u3000-1", "\uFF1D1+1", "\uFF0B1", "\uFF0D1",
+        "\uFF20SUM(A1)", " \uFF1DHYPERLINK(\"x\")"}) {
+      assertThat(CellFormat.neutralize(attack)).as(attack).isEqualTo("'" + attack);
+    }
+    assertThat(CellFormat.neutralize("   ")).isEqualTo("   ");
+    assertThat(CellFormat.neutralize(" a-b")).isEqualTo(" a-b");
+  }
 }

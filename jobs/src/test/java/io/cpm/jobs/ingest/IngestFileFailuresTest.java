@@ -95,9 +95,9 @@ class IngestFileFailuresTest {
   }
 
   @Test
-  void missingRequiredFile() {
+  void missingRequiredFileIsAnExportNotFullyArrived() {
     goodAccounts("2025-03-07");
-    assertFails("2025-03-07", ExitCode.DATA_QUALITY, "orders.csv", "required export file missing",
+    assertFails("2025-03-07", ExitCode.INPUT_MISSING, "orders.csv", "export incomplete, required file not arrived",
         "--set", "sources.erp.orders.required=true");
   }
 

@@ -1,0 +1,124 @@
+package io.cpm.jobs.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cpm.jobs.CliRunner;
+import io.cpm.jobs.ExitCode;
+import io.cpm.jobs.RepoFiles;
+import io.cpm.jobs.storage.Tables;
+import io.cpm.metrics.testing.TestSpark;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Analyst SQL is read-only by default: {@code cpm sql} and the JDBC server refuse writes, DDL and SET key=value
+ * (exit 2 with the reason); {@code --allow-writes} runs them; the JDBC server checks a password when given one.
+ */
+class SqlReadOnlyTest {
+  private static final String DATABASE = "sql_read_only";
+  private static final SparkSession spark = TestSpark.session();
+  private static Tables tables;
+  private static Path warehouse;
+
+  @BeforeAll
+  static void warehouse() {
+    warehouse = TestSpark.newDirectory("sql-read-only");
+    tables = new Tables(spark, warehouse.toString(), DATABASE);
+    tables.overwrite(spark.sql("SELECT * FROM VALUES ('Q1', 'BAD_DATE'), ('Q2', 'BAD_NUMBER') AS t(id, reason_code)"),
+        "quarantine");
+  }
+
+  private static CliRunner.Result sql(String... args) {
+    List<String> all = new ArrayList<>(List.of("sql", "--config", RepoFiles.path("conf/local.conf").toString(),
+        "--set", "paths.warehouse=" + warehouse, "--set", "catalog.database=" + DATABASE));
+    all.addAll(List.of(args));
+    return CliRunner.run(all.toArray(String[]::new));
+  }
+
+  private static long rows() {
+    return tables.read("quarantine").count();
+  }
+
+  @Test
+  void writesDdlAndSettingChangesAreRefusedWithExit2() {
+    for (String statement : List.of(
+        "DELETE FROM " + DATABASE + ".quarantine WHERE id = 'Q1'",
+        "delete /* hidden */ from quarantine",
+        "UPDATE quarantine SET reason_code = 'x'",
+        "INSERT INTO quarantine VALUES ('Q3', 'X')",
+        "WITH q AS (SELECT 'Q9' AS id, 'X' AS reason_code) INSERT INTO quarantine SELECT * FROM q",
+        "MERGE INTO quarantine t USING quarantine s ON t.id = s.id WHEN MATCHED THEN DELETE",
+        "DROP TABLE quarantine",
+        "TRUNCATE TABLE quarantine",
+        "CREATE TABLE copy AS SELECT * FROM quarantine",
+        "ALTER TABLE quarantine ADD COLUMNS (extra STRING)",
+        "VACUUM quarantine",
+        "SET spark.sql.shuffle.partitions=7")) {
+      CliRunner.Result result = sql(statement);
+      assertThat(result.exitCode()).as(statement + ": " + result.err()).isEqualTo(ExitCode.USAGE);
+      assertThat(result.err()).as(statement).contains("refused").contains("read-only").contains("--allow-writes")
+          .doesNotContain("\tat ");
+    }
+    assertThat(rows()).isEqualTo(2);
+    assertThat(spark.conf().get("spark.sql.shuffle.partitions")).isNotEqualTo("7");
+    assertThat(tables.read("quarantine").columns()).doesNotContain("extra");
+  }
+
+  @Test
+  void queriesAndMetadataCommandsRun() {
+    for (String statement : List.of("SELECT count(*) AS n FROM quarantine", "SHOW TABLES",
+        "DESCRIBE quarantine", "EXPLAIN SELECT * FROM quarantine", "SET spark.sql.shuffle.partitions")) {
+      CliRunner.Result result = sql(statement);
+      assertThat(result.exitCode()).as(statement + ": " + result.err()).isEqualTo(ExitCode.OK);
+    }
+  }
+
+  @Test
+  void allowWritesRunsAWriteAndSaysSo() {
+    tables.overwrite(spark.sql("SELECT * FROM VALUES ('M1'), ('M2') AS t(id)"), "maintenance");
+    CliRunner.Result result = sql("--allow-writes", "DELETE FROM maintenance WHERE id = 'M1'");
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCode.OK);
+    assertThat(result.err()).contains("--allow-writes");
+    assertThat(tables.read("maintenance").count()).isEqualTo(1);
+  }
+
+  @Test
+  void jdbcServerChecksThePasswordAndIsReadOnly() throws Exception {
+    SqlCatalog.register(tables);
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Class.forName("org.apache.hive.jdbc.HiveDriver");
+    try (SqlServer server = SqlServer.start(spark, "localhost", port,
+        new SqlServer.Access("analyst", "s3cret-token", SqlServer.Writes.REFUSED))) {
+      String url = server.jdbcUrl(DATABASE);
+      assertThatThrownBy(() -> DriverManager.getConnection(url, "analyst", "wrong").close())
+          .isInstanceOf(java.sql.SQLException.class);
+      assertThatThrownBy(() -> DriverManager.getConnection(url, "anonymous", "").close())
+          .isInstanceOf(java.sql.SQLException.class);
+      try (Connection connection = DriverManager.getConnection(url, "analyst", "s3cret-token");
+           Statement statement = connection.createStatement()) {
+        try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM quarantine")) {
+          assertThat(rows.next()).isTrue();
+          assertThat(rows.getLong(1)).isEqualTo(2);
+        }
+        assertThatThrownBy(() -> statement.execute("DELETE FROM quarantine"))
+            .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("read-only");
+        assertThatThrownBy(() -> statement.execute("SET spark.sql.shuffle.partitions=9"))
+            .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("read-only");
+      }
+    }
+    assertThat(rows()).isEqualTo(2);
+  }
+}
