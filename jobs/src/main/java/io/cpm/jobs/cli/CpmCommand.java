@@ -31,6 +31,16 @@ public final class CpmCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
+  /** Inherited by every subcommand, so {@code cpm nightly --verbose} works as well as {@code cpm --verbose nightly}. */
+  @picocli.CommandLine.Option(names = "--verbose", scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "Also print Spark's, Hadoop's and Delta's warnings on the console (they always go to the log"
+          + " file, logs/cpm.log).")
+  void verbose(boolean verbose) {
+    if (verbose) {
+      ConsoleLogging.verbose();
+    }
+  }
+
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: see 'cpm --help'");
