@@ -34,6 +34,30 @@ public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, dou
 
   public static final String PROBABILITY = "churn_probability";
 
+  /** The scalar quality of a candidate on one set: rows, ROC-AUC, PR-AUC and Brier score. */
+  public record Metrics(long rows, double rocAuc, double prAuc, double brier) {}
+
+  /** This evaluation's scalar metrics. */
+  public Metrics metrics() {
+    return new Metrics(rows, rocAuc, prAuc, brier);
+  }
+
+  /** The scalar metrics alone (every candidate on validation and test): no tables and curves. */
+  public static Metrics metrics(Dataset<Row> scored) {
+    Dataset<Row> data = labelled(scored).cache();
+    try {
+      Row totals = data.agg(count(lit(1)), avg(pow(col("p").minus(col("y")), 2))).first();
+      if (totals.getLong(0) == 0) {
+        return new Metrics(0, Double.NaN, Double.NaN, Double.NaN);
+      }
+      BinaryClassificationEvaluator evaluator = evaluator();
+      return new Metrics(totals.getLong(0), evaluator.setMetricName("areaUnderROC").evaluate(data),
+          evaluator.setMetricName("areaUnderPR").evaluate(data), totals.getDouble(1));
+    } finally {
+      data.unpersist();
+    }
+  }
+
   /** ROC-AUC alone (what model selection needs): one MLlib evaluation, none of the tables and curves. */
   public static double rocAuc(Dataset<Row> scored) {
     return evaluator().setMetricName("areaUnderROC").evaluate(labelled(scored));
