@@ -30,6 +30,17 @@ public final class Main {
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    // picocli skips the unmatched-argument check when --help is given, so 'cpm no-such-command --help' printed
+    // the top-level help and exited 0: a typo in a scheduled command would pass. Unmatched words are a usage
+    // error (exit 2, with picocli's "Did you mean" suggestions) whatever else the line asks for.
+    commandLine.setExecutionStrategy(parseResult -> {
+      for (CommandLine.ParseResult level = parseResult; level != null; level = level.subcommand()) {
+        if (!level.unmatched().isEmpty()) {
+          throw new CommandLine.UnmatchedArgumentException(level.commandSpec().commandLine(), level.unmatched());
+        }
+      }
+      return new CommandLine.RunLast().execute(parseResult);
+    });
     commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
       CpmException known = findCpmException(exception);
       if (known != null) {

@@ -133,36 +133,51 @@ public final class OutputsWarehouse {
         + " ('2025-03-31', 'C006', 0.3, 'medium', 'tenure_days', NULL, NULL, 1, 0.9, 800, 'C', 70, NULL)"
         + " AS t(d, customer_id, p, band, d1, d2, d3, e, a, clv, grade, h, hc)");
 
-    // kpi_values as the kpis stage writes it (long form, no target column); targets come from kpi_alerts.
-    overwrite(tables, GoldTable.KPI_VALUES,
-        "SELECT DATE(d) AS run_date, kpi, scope_type, scope_value, period,"
-        + " CAST(v AS DOUBLE) value, unit FROM VALUES"
-        + " ('2025-03-28', 'revenue', 'company', 'all', '12m', 100.0, 'EUR'),"
-        + " ('2025-03-29', 'revenue', 'company', 'all', '12m', 110.0, 'EUR'),"
-        + " ('2025-03-30', 'revenue', 'company', 'all', '12m', 105.0, 'EUR'),"
-        + " ('2025-03-31', 'revenue', 'company', 'all', '12m', 125.5, 'EUR'),"
-        + " ('2025-03-30', 'churn_rate', 'company', 'all', '12m', 10.0, 'percent'),"
-        + " ('2025-03-31', 'churn_rate', 'company', 'all', '12m', 12.0, 'percent'),"
-        + " ('2025-03-31', 'churn_rate', 'segment', 'champions', '12m', 1.0, 'percent')"
-        + " AS t(d, kpi, scope_type, scope_value, period, v, unit)");
+    // kpi_values as the kpis stage writes it (KpiLibrary.SCHEMA, the columns the report reads); targets come
+    // from kpis.targets in the config.
+    tables.overwrite(spark.sql("SELECT DATE(d) AS run_date, kpi, scope_type, scope_value, period,"
+        + " CAST(v AS DOUBLE) value, unit, stage AS lifecycle_stage, layer, importance FROM VALUES"
+        + " ('2025-03-28', 'ltv', 'company', 'all', 'trailing_90_days', 100.0, 'EUR', 'retention', 'strategic', 'main'),"
+        + " ('2025-03-29', 'ltv', 'company', 'all', 'trailing_90_days', 110.0, 'EUR', 'retention', 'strategic', 'main'),"
+        + " ('2025-03-30', 'ltv', 'company', 'all', 'trailing_90_days', 105.0, 'EUR', 'retention', 'strategic', 'main'),"
+        + " ('2025-03-31', 'ltv', 'company', 'all', 'trailing_90_days', 125.5, 'EUR', 'retention', 'strategic', 'main'),"
+        + " ('2025-03-31', 'ltv', 'company', 'all', 'month', 99.0, 'EUR', 'retention', 'strategic', 'main'),"
+        + " ('2025-03-30', 'churn_rate', 'company', 'all', 'trailing_90_days', 10.0, 'percent', 'retention',"
+        + "   'strategic', 'main'),"
+        + " ('2025-03-31', 'churn_rate', 'company', 'all', 'trailing_90_days', 12.0, 'percent', 'retention',"
+        + "   'strategic', 'main'),"
+        + " ('2025-03-31', 'churn_rate', 'segment', 'champions', 'trailing_90_days', 1.0, 'percent', 'retention',"
+        + "   'strategic', 'main'),"
+        + " ('2025-03-31', 'win_rate', 'company', 'all', 'quarter', 40.0, 'percent', 'conversion', 'operational',"
+        + "   'main')"
+        + " AS t(d, kpi, scope_type, scope_value, period, v, unit, stage, layer, importance)"), GoldTable.KPI_VALUES.table());
     // kpi_alerts as the kpis stage writes it (KpiAlerts.SCHEMA): the company row must show, the segment row not.
     overwrite(tables, GoldTable.KPI_ALERTS,
         "SELECT DATE('2025-03-31') AS run_date, kpi, scope_type, scope_value, period,"
         + " CAST(v AS DOUBLE) value, CAST(t AS DOUBLE) target, CAST(p AS DOUBLE) previous_value,"
         + " CAST(c AS DOUBLE) change, reason FROM VALUES"
-        + " ('churn_rate', 'company', 'all', '12m', 12.0, 8.0, 10.0, 2.0, 'missed_target'),"
-        + " ('churn_rate', 'company', 'all', '12m', 12.0, 8.0, 10.0, 2.0, 'moved_against'),"
-        + " ('churn_rate', 'segment', 'champions', '12m', 1.0, 8.0, NULL, NULL, 'segment <only>')"
+        + " ('churn_rate', 'company', 'all', 'trailing_90_days', 12.0, 8.0, 10.0, 2.0, 'missed_target'),"
+        + " ('churn_rate', 'company', 'all', 'trailing_90_days', 12.0, 8.0, 10.0, 2.0, 'moved_against'),"
+        + " ('churn_rate', 'segment', 'champions', 'trailing_90_days', 1.0, 8.0, NULL, NULL, 'segment <only>')"
         + " AS t(kpi, scope_type, scope_value, period, v, t, p, c, reason)");
 
-    overwrite(tables, GoldTable.MODEL_RUNS,
-        "SELECT DATE(d) AS run_date, model, CAST(auc AS DOUBLE) roc_auc,"
-        + " CAST(pr AS DOUBLE) pr_auc, CAST(n AS BIGINT) training_rows, roc, calibration FROM VALUES"
-        + " ('2025-03-31', 'churn', 0.81, 0.55, 1200,"
-        + "  '[{\"fpr\":0,\"tpr\":0},{\"fpr\":0.1,\"tpr\":0.45},{\"fpr\":0.3,\"tpr\":0.75},{\"fpr\":1,\"tpr\":1}]',"
-        + "  '{\"predicted\":[0.05,0.3,0.6,0.9],\"observed\":[0.04,0.25,0.65,0.85],\"count\":[500,300,150,50]}'),"
-        + " ('2025-03-31', 'clv_bgnbd', NULL, NULL, 1200, NULL, NULL)"
-        + " AS t(d, model, auc, pr, n, roc, calibration)");
+    // model_runs as the score stage writes it (ModelRuns.SCHEMA): on 2025-03-31 the candidate not chosen comes
+    // first; an older training (2025-03-30) has a different chosen model, so only the newest chosen one counts.
+    String curves = "'[{\"fpr\":0,\"tpr\":0},{\"fpr\":0.1,\"tpr\":0.45},{\"fpr\":0.3,\"tpr\":0.75},"
+        + "{\"fpr\":1,\"tpr\":1}]', '[{\"decile\":1,\"rows\":20,\"meanPredicted\":0.9,\"observedRate\":0.85},"
+        + "{\"decile\":2,\"rows\":20,\"meanPredicted\":0.3,\"observedRate\":0.25}]',"
+        + " '[{\"decile\":1,\"observedRate\":0.85,\"lift\":3.1},{\"decile\":2,\"observedRate\":0.25,\"lift\":0.9}]'";
+    tables.overwrite(spark.sql("SELECT DATE(d) AS run_date, model, v AS version, CAST(NULL AS DATE)"
+        + " training_window_start, CAST(NULL AS DATE) training_window_end, CAST(NULL AS STRING) parameters,"
+        + " CAST(auc AS DOUBLE) roc_auc, CAST(pr AS DOUBLE) pr_auc, CAST(b AS DOUBLE) brier, roc, calibration, lift,"
+        + " chosen, CAST(NULL AS DOUBLE) log_likelihood, CAST(n AS BIGINT) rows, CAST(vauc AS DOUBLE)"
+        + " validation_roc_auc, CAST(NULL AS DOUBLE) validation_pr_auc, CAST(NULL AS DOUBLE) validation_brier"
+        + " FROM VALUES"
+        + " ('2025-03-31', 'churn_logistic', 'v20250331', 0.797, 0.41, 0.2, NULL, NULL, NULL, false, 1200, 0.779),"
+        + " ('2025-03-31', 'churn_gbt', 'v20250331', 0.81, 0.55, 0.15, " + curves + ", true, 1200, 0.823),"
+        + " ('2025-03-30', 'churn_logistic', 'v20250330', 0.7, 0.3, 0.25, " + curves + ", true, 1100, 0.7),"
+        + " ('2025-03-31', 'clv_bgnbd', 'v20250331', NULL, NULL, NULL, NULL, NULL, NULL, true, 1200, NULL)"
+        + " AS t(d, model, v, auc, pr, b, roc, calibration, lift, chosen, n, vauc)"), GoldTable.MODEL_RUNS.table());
 
     overwrite(tables, GoldTable.INGEST_RUNS,
         "SELECT source, entity, file, CAST(r AS BIGINT) rows_read,"

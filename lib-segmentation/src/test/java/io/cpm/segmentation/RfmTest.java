@@ -63,6 +63,26 @@ class RfmTest {
     assertThat(scores(forward).values().stream().distinct().count()).isGreaterThan(5);
   }
 
+  /** A window over all customers runs in one task on one core (Spark warns "No Partition Defined"). */
+  @Test
+  void scoringPlansNoWindow() {
+    FeatureRows rows = new FeatureRows();
+    for (int i = 0; i < 12; i++) {
+      rows.add("C" + i, "recency_days", i * 30, "order_count_lifetime", (long) i, "revenue_lifetime", 10.0 * i);
+    }
+    String plan = Rfm.score(rows.dataset(), Defaults.rfm()).queryExecution().executedPlan().toString();
+    assertThat(plan).doesNotContain("Window");
+  }
+
+  @Test
+  void fewerActiveCustomersThanQuintilesStillScoreByPosition() {
+    FeatureRows rows = new FeatureRows();
+    rows.add("A", "recency_days", 1, "order_count_lifetime", 3L, "revenue_lifetime", 30.0);
+    rows.add("B", "recency_days", 2, "order_count_lifetime", 1L, "revenue_lifetime", 10.0);
+    // P = 2: below 0 -> 1, below 1 -> 1 + floor(5/2) = 3
+    assertThat(scores(rows)).containsEntry("A", "333").containsEntry("B", "111");
+  }
+
   @Test
   void segmentGridMustCoverEveryCell() {
     List<RfmSegmentRule> partial = RfmParameters.standardSegments().subList(1, 12);

@@ -1,6 +1,7 @@
 package io.cpm.jobs.app;
 
 import io.cpm.jobs.cli.CommandGroup;
+import io.cpm.jobs.cli.ConsoleLogging;
 import io.cpm.jobs.features.FeaturesCommand;
 import io.cpm.jobs.ingest.IngestCommand;
 import io.cpm.jobs.kpis.KpisCommand;
@@ -48,4 +49,13 @@ import picocli.CommandLine.HelpCommand;
         MaintainCommand.class,
     })
 public final class CpmCommand extends CommandGroup {
+  /** Inherited by every subcommand, so {@code cpm nightly --verbose} works as well as {@code cpm --verbose nightly}. */
+  @picocli.CommandLine.Option(names = "--verbose", scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "Also print Spark's, Hadoop's and Delta's warnings on the console (they always go to the log"
+          + " file, logs/cpm.log).")
+  void verbose(boolean verbose) {
+    if (verbose) {
+      ConsoleLogging.verbose();
+    }
+  }
 }

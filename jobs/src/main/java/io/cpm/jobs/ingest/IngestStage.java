@@ -220,9 +220,10 @@ public final class IngestStage implements Stage {
       long quarantined = counts.stream().mapToLong(FileCounts::rowsQuarantined).sum();
       Map<String, String> outputs = new LinkedHashMap<>();
       for (Work w : present) {
-        outputs.put(w.entity.entityName(), w.entity.bronzeTable() + ", " + w.entity.table());
+        outputs.put(w.entity.entityName(), context.tables().qualifiedName(w.entity.bronzeTable()) + ", "
+            + context.tables().qualifiedName(w.entity.table()));
       }
-      outputs.put(QUARANTINE, String.format(Locale.ROOT, "%,d rows", quarantined));
+      outputs.put(QUARANTINE, context.tables().qualifiedName(QUARANTINE));
       List<String> notes = new ArrayList<>(List.of(String.format(Locale.ROOT,
           "rows read %,d = accepted %,d + quarantined %,d", read, read - quarantined, quarantined)));
       if (!strays.isEmpty()) {

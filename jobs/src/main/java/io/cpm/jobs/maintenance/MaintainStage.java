@@ -57,7 +57,7 @@ public final class MaintainStage implements Stage {
     List<String> notes = new ArrayList<>();
     for (String table : selected) {
       TableReport report = maintain(context, table);
-      outputs.put(table, tables.location(table));
+      outputs.put(table, tables.qualifiedName(table));
       notes.add(report.describe());
       context.progress().step(name(), report.describe());
     }

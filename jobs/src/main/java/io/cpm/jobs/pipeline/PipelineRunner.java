@@ -6,7 +6,6 @@ import java.sql.Date;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -131,13 +130,8 @@ public final class PipelineRunner {
     out.println();
     out.println(String.format(Locale.ROOT, "%-12s %12s  %s", "stage", "rows", "outputs"));
     for (StageResult result : results) {
-      StringBuilder outputs = new StringBuilder();
-      for (Map.Entry<String, String> e : result.outputs().entrySet()) {
-        if (outputs.length() > 0) {
-          outputs.append(", ");
-        }
-        outputs.append(e.getKey()).append(" -> ").append(e.getValue());
-      }
+      // Tables by their catalog names (what 'cpm sql' queries), files by path: one way for every stage.
+      String outputs = String.join(", ", result.outputs().values());
       out.println(String.format(Locale.ROOT, "%-12s %,12d  %s", result.stage(), result.rows(), outputs));
       for (String note : result.notes()) {
         out.println("             " + note);

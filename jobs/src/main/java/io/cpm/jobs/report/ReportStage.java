@@ -38,21 +38,21 @@ public final class ReportStage implements Stage {
   }
 
   /**
-   * KPI targets from the kpis stage's config, {@code kpis.targets.<kpi>} as a number or as an object with a
-   * {@code target} or {@code value} number; other shapes are not shown.
+   * KPI targets from the kpis stage's config ({@code kpis.targets.<kpi> { min = x, max = y }}) as text for the
+   * report: "≥ 3", "≤ 4" or "3 – 5".
    */
-  static Map<String, Double> kpiTargets(com.typesafe.config.Config config) {
-    Map<String, Double> targets = new java.util.TreeMap<>();
+  static Map<String, String> kpiTargets(com.typesafe.config.Config config) {
+    Map<String, String> targets = new java.util.TreeMap<>();
     if (!config.hasPath("kpis.targets")) {
       return targets;
     }
-    for (Map.Entry<String, Object> e : config.getConfig("kpis.targets").root().unwrapped().entrySet()) {
-      Object value = e.getValue();
-      if (value instanceof Map<?, ?> map) {
-        value = map.containsKey("target") ? map.get("target") : map.get("value");
-      }
-      if (value instanceof Number n) {
-        targets.put(e.getKey(), n.doubleValue());
+    com.typesafe.config.Config all = config.getConfig("kpis.targets");
+    for (String kpi : all.root().keySet()) {
+      com.typesafe.config.Config target = all.getConfig(com.typesafe.config.ConfigUtil.quoteString(kpi));
+      String min = target.hasPath("min") ? Html.number(target.getDouble("min"), 2) : null;
+      String max = target.hasPath("max") ? Html.number(target.getDouble("max"), 2) : null;
+      if (min != null || max != null) {
+        targets.put(kpi, min != null && max != null ? min + " – " + max : min != null ? "≥ " + min : "≤ " + max);
       }
     }
     return targets;

@@ -1,5 +1,6 @@
 package io.cpm.jobs.report;
 
+import io.cpm.metrics.schema.GoldTable;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -7,7 +8,6 @@ import static org.apache.spark.sql.functions.lit;
 import io.cpm.jobs.report.Html.Raw;
 import io.cpm.jobs.report.Svg.Bar;
 import io.cpm.jobs.storage.Tables;
-import io.cpm.metrics.schema.GoldTable;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -15,14 +15,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 
 /**
  * The run report of one run date as a single self-contained HTML page: inline CSS and SVG, no script, no
@@ -35,16 +33,14 @@ public final class RunReport {
 
   static final List<String> LIFECYCLE_ORDER = List.of("prospect", "new", "growing", "mature", "at_risk",
       "churned", "reactivated");
-  private static final Set<String> CURVE_COLUMNS = Set.of("roc", "roc_curve", "roc_points", "calibration",
-      "calibration_bins", "deciles", "pr", "pr_curve");
 
   private final Tables tables;
   private final LocalDate runDate;
   private final ReportSettings settings;
-  private final Map<String, Double> targets;
+  private final Map<String, String> targets;
 
-  /** {@code targets}: KPI targets from the config ({@code kpis.targets}) by KPI name; may be empty. */
-  public RunReport(Tables tables, LocalDate runDate, ReportSettings settings, Map<String, Double> targets) {
+  /** {@code targets}: KPI targets from the config ({@code kpis.targets}) by KPI name, as text; may be empty. */
+  public RunReport(Tables tables, LocalDate runDate, ReportSettings settings, Map<String, String> targets) {
     this.tables = tables;
     this.runDate = runDate;
     this.settings = settings;
@@ -53,7 +49,7 @@ public final class RunReport {
 
   /** The sections in page order. */
   public List<Section> sections() {
-    return List.of(kpis(), segments(), churnModel(), clv(), lifecycle(), dataQuality(), pipeline());
+    return List.of(headline(), segments(), churnModel(), clv(), lifecycle(), dataQuality(), pipeline(), kpis());
   }
 
   /** The whole page. */
@@ -84,7 +80,15 @@ public final class RunReport {
       // A wide table scrolls inside its card instead of spilling over the next one; the KPI table has a row of
       // its own so its columns (target, trend, alert) keep their width.
       "section{background:#fff;border-radius:8px;padding:12px 18px;box-shadow:0 1px 2px rgba(0,0,0,.08);",
-      "min-width:0;overflow-x:auto}section#kpis{grid-column:1/-1}",
+      "min-width:0;overflow-x:auto}section#headline,section#kpis{grid-column:1/-1}",
+      // The main KPIs as cards, as many per row as fit (six on a 1280 px screen), so the first screen holds them.
+      ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:10px}",
+      ".card{border:1px solid #e5e7eb;border-radius:8px;padding:8px 12px;min-width:0;overflow:hidden}",
+      ".card-alert{border-color:#fca5a5;background:#fef2f2}.card-name{font-size:12px;color:#6b7280;",
+      "text-transform:uppercase;letter-spacing:.03em}.card-value{font-size:22px;font-weight:bold;margin:2px 0;",
+      "white-space:nowrap;overflow:hidden;text-overflow:ellipsis}.unit{font-size:13px;font-weight:normal;",
+      "color:#6b7280}.card-meta{font-size:12px;color:#374151;margin:1px 0}",
+      "details{margin:4px 0}summary{cursor:pointer;font-weight:bold;padding:4px 0;color:#374151}",
       "h2{font-size:18px;margin:4px 0 10px;color:#1e3a8a}h3{font-size:14px;margin:12px 0 6px;color:#374151}",
       "table{border-collapse:collapse;margin:4px 0 10px;font-size:13px}",
       "th,td{border-bottom:1px solid #e5e7eb;padding:4px 8px;text-align:left;vertical-align:middle}",
@@ -94,145 +98,173 @@ public final class RunReport {
       "table.matrix td{text-align:right;min-width:30px}table.matrix th{font-size:11px;max-width:76px;",
       "overflow-wrap:break-word;padding:3px 4px}table.matrix tbody th{max-width:none;white-space:nowrap}");
 
-  // ---- KPIs ---------------------------------------------------------------------------------------------
+  // ---- Main KPIs (cards) ----------------------------------------------------------------------------------
 
-  private Section kpis() {
-    String id = "kpis";
-    String title = "KPIs";
-    if (!tables.exists(GoldTable.KPI_VALUES.table())) {
-      return new Section(id, title, Html.note("kpi_values has not been written yet (run cpm kpis)."));
-    }
-    Dataset<Row> values = tables.read(GoldTable.KPI_VALUES.table());
-    List<String> columns = Arrays.asList(values.columns());
-    String kpi = first(columns, "kpi", "kpi_name", "name");
-    String value = first(columns, "value", "kpi_value");
-    if (kpi == null || value == null) {
-      return new Section(id, title, Html.note("kpi_values lacks a kpi or value column; columns: " + columns));
-    }
-    boolean companyOnly = false;
-    String scope = first(columns, "scope_type", "scope");
-    if (scope != null) {
-      Dataset<Row> company = values.where(col(scope).equalTo(lit("company")));
-      if (!company.isEmpty()) {
-        values = company;
-        companyOnly = true;
-      }
-    }
-    List<String> keys = new ArrayList<>(List.of(kpi));
-    if (columns.contains("period")) {
-      keys.add("period");
-    }
-    if (!companyOnly) {
-      Arrays.asList("scope_type", "scope", "scope_value").stream().filter(columns::contains).forEach(keys::add);
-    }
-    List<Date> dates = values.where(col(Tables.RUN_DATE).leq(lit(Date.valueOf(runDate))))
-        .select(Tables.RUN_DATE).distinct().orderBy(col(Tables.RUN_DATE).desc())
+  /** One company-scope KPI of the run date and its values over the trend run dates (oldest first). */
+  private record KpiSeries(String kpi, String period, String unit, String stage, Double value, Double previous,
+      LocalDate previousDate, List<Double> trend) {}
+
+  /**
+   * The company-scope KPI values of the last {@code trend-run-dates + 1} run dates up to the run date, by
+   * (kpi, period) in name order; empty if kpi_values has no rows for the run date.
+   */
+  private Map<List<String>, KpiSeries> kpiSeries() {
+    Dataset<Row> values = tables.read(GoldTable.KPI_VALUES.table()).where(col("scope_type").equalTo(lit("company"))
+        .and(col(Tables.RUN_DATE).leq(lit(Date.valueOf(runDate)))));
+    List<Date> dates = values.select(Tables.RUN_DATE).distinct().orderBy(col(Tables.RUN_DATE).desc())
         .limit(settings.trendRunDates() + 1).as(org.apache.spark.sql.Encoders.DATE()).collectAsList();
+    Map<List<String>, KpiSeries> series = new TreeMap<>((x, y) -> String.join("|", x).compareTo(String.join("|", y)));
     if (!dates.contains(Date.valueOf(runDate))) {
-      return new Section(id, title, Html.note("kpi_values has no rows for run date " + runDate + "."));
+      return series;
     }
-    String target = first(columns, "target", "target_value");
-    String unit = first(columns, "unit");
-    List<String> selected = new ArrayList<>(keys);
-    selected.add(Tables.RUN_DATE);
-    selected.add(value);
-    selected.add(target == null ? value : target);
-    selected.add(unit == null ? value : unit);
-    List<Row> rows = values.where(col(Tables.RUN_DATE).isin(dates.toArray()))
-        .select(selected.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new))
-        .orderBy(Tables.RUN_DATE).collectAsList();
-    Map<List<Object>, List<Double>> trends = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
-    Map<List<Object>, Row> current = new LinkedHashMap<>();
-    for (Row row : rows) {
-      List<Object> key = new ArrayList<>();
-      for (int i = 0; i < keys.size(); i++) {
-        key.add(row.get(i));
+    Map<List<String>, List<Row>> rows = new LinkedHashMap<>();
+    for (Row row : values.where(col(Tables.RUN_DATE).isin(dates.toArray()))
+        .select("kpi", "period", Tables.RUN_DATE, "value", "unit", "lifecycle_stage").orderBy(Tables.RUN_DATE)
+        .collectAsList()) {
+      rows.computeIfAbsent(List.of(row.getString(0), row.getString(1)), k -> new ArrayList<>()).add(row);
+    }
+    rows.forEach((key, list) -> {
+      Row last = list.get(list.size() - 1);
+      if (!last.getDate(2).toLocalDate().equals(runDate)) {
+        return;
       }
-      trends.computeIfAbsent(key, k -> new ArrayList<>()).add(toDouble(row.get(keys.size() + 1)));
-      if (row.getDate(keys.size()).toLocalDate().equals(runDate)) {
-        current.put(key, row);
+      Row before = null;
+      for (Row r : list.subList(0, list.size() - 1)) {
+        if (!r.isNullAt(3)) {
+          before = r;
+        }
       }
-    }
-    Map<String, String> alerts = alerts();
-    Map<String, Object> alertTargets = alertTargets();
-    List<String> headers = new ArrayList<>(keys);
-    headers.addAll(List.of("value", "unit", "target", "trend (" + dates.size() + " runs)", "alert"));
-    List<List<Object>> table = new ArrayList<>();
-    for (Map.Entry<List<Object>, List<Double>> e : trends.entrySet()) {
-      Row row = current.get(e.getKey());
-      if (row == null) {
-        continue;
-      }
-      List<Object> cells = new ArrayList<>(e.getKey());
-      cells.add(row.get(keys.size() + 1));
-      cells.add(unit == null ? null : row.get(keys.size() + 3));
-      String name = String.valueOf(e.getKey().get(0));
-      Object kpiTarget = target != null ? row.get(keys.size() + 2)
-          : targets.containsKey(name) ? targets.get(name) : alertTargets.get(name);
-      cells.add(kpiTarget);
-      cells.add(new Raw(Svg.sparkline(e.getValue(), "trend of " + e.getKey())));
-      String alert = alerts.get(alertKey(e.getKey().get(0), keys.contains("period") ? e.getKey().get(1) : null));
-      cells.add(new Raw(alert == null ? "<span class=\"ok\">ok</span>"
-          : "<span class=\"alert\">" + Html.escape(alert) + "</span>"));
-      table.add(cells);
-    }
-    String note = Html.note("Company scope; targets from " + (target != null ? GoldTable.KPI_VALUES.table()
-        : "kpis.targets in the config, else kpi_alerts") + "; trend over the last " + dates.size() + " run dates.");
-    return new Section(id, title, Html.table(headers, table) + note);
-  }
-
-  /** Targets of the KPIs that kpi_alerts reports for the run date (a target column, if it has one). */
-  private Map<String, Object> alertTargets() {
-    Map<String, Object> result = new TreeMap<>();
-    if (!tables.exists(GoldTable.KPI_ALERTS.table())) {
-      return result;
-    }
-    Dataset<Row> rows = tables.readRunDate(GoldTable.KPI_ALERTS.table(), runDate);
-    List<String> columns = Arrays.asList(rows.columns());
-    String kpi = first(columns, "kpi", "kpi_name", "name");
-    String target = first(columns, "target", "target_value", "threshold");
-    if (kpi != null && target != null) {
-      for (Row row : rows.select(kpi, target).collectAsList()) {
-        result.putIfAbsent(String.valueOf(row.get(0)), row.get(1));
-      }
-    }
-    return result;
+      series.put(key, new KpiSeries(key.get(0), key.get(1), last.getString(4), last.getString(5),
+          toDouble(last.get(3)), before == null ? null : before.getDouble(3),
+          before == null ? null : before.getDate(2).toLocalDate(), list.stream().map(r -> toDouble(r.get(3))).toList()));
+    });
+    return series;
   }
 
   /**
-   * Company-scope kpi_alerts of the run date by "kpi|period" (by "kpi" where the table has no period), each
-   * with its distinct reasons (sorted) and the change against the previous period where it has one.
+   * The first screen: the main KPIs ({@code report.headline-kpis} at {@code report.headline-period}) as cards with
+   * value, unit, target, change against the previous run and a sparkline over the last runs.
+   */
+  private Section headline() {
+    String id = "headline";
+    String title = "Main KPIs";
+    if (!tables.exists(GoldTable.KPI_VALUES.table())) {
+      return new Section(id, title, Html.note("kpi_values has not been written yet (run cpm kpis)."));
+    }
+    Map<List<String>, KpiSeries> series = kpiSeries();
+    if (series.isEmpty()) {
+      return new Section(id, title, Html.note("kpi_values has no rows for run date " + runDate + "."));
+    }
+    Map<String, String> alerts = alerts();
+    StringBuilder html = new StringBuilder("<div class=\"cards\">");
+    List<String> missing = new ArrayList<>();
+    for (String kpi : settings.headlineKpis()) {
+      KpiSeries s = series.get(List.of(kpi, settings.headlinePeriod()));
+      if (s == null) {
+        missing.add(kpi);
+        continue;
+      }
+      String alert = alerts.get(alertKey(kpi, s.period()));
+      html.append("<div class=\"card").append(alert == null ? "" : " card-alert").append("\"><div class=\"card-name\">")
+          .append(Html.escape(kpi.replace('_', ' '))).append("</div><div class=\"card-value\">")
+          .append(Html.escape(Html.number(s.value(), 2))).append(" <span class=\"unit\">")
+          .append(Html.escape(s.unit())).append("</span></div><div class=\"card-meta\">target ")
+          .append(Html.escape(targets.getOrDefault(kpi, "none"))).append("</div><div class=\"card-meta\">")
+          .append(change(s)).append("</div>")
+          .append(Svg.sparkline(s.trend(), "trend of " + kpi + " over " + s.trend().size() + " runs"));
+      if (alert != null) {
+        html.append("<div class=\"alert card-meta\">").append(Html.escape(alert)).append("</div>");
+      }
+      html.append("</div>");
+    }
+    html.append("</div>");
+    html.append(Html.note("Company scope, period " + settings.headlinePeriod() + " (report.headline-kpis,"
+        + " report.headline-period); targets from kpis.targets; every KPI is in the table below."
+        + (missing.isEmpty() ? "" : " Not in kpi_values for " + runDate + ": " + String.join(", ", missing) + ".")));
+    return new Section(id, title, html.toString());
+  }
+
+  /** "+2.00 (+20.0 %) vs 2025-03-30", or why there is no change. */
+  private static String change(KpiSeries s) {
+    if (s.value() == null) {
+      return "<span class=\"muted\">not computable for this run</span>";
+    }
+    if (s.previous() == null) {
+      return "<span class=\"muted\">no earlier run to compare</span>";
+    }
+    double delta = s.value() - s.previous();
+    String arrow = delta > 0 ? "▲" : delta < 0 ? "▼" : "=";
+    String relative = s.previous() == 0 ? "" : String.format(java.util.Locale.ROOT, " (%+.1f %%)",
+        100 * delta / Math.abs(s.previous()));
+    return Html.escape(arrow + " " + String.format(java.util.Locale.ROOT, "%+,.2f", delta) + relative + " vs "
+        + s.previousDate());
+  }
+
+  // ---- All KPIs (table) -----------------------------------------------------------------------------------
+
+  /** Every company-scope KPI and period, grouped by lifecycle stage, each group collapsible. */
+  private Section kpis() {
+    String id = "kpis";
+    String title = "All KPIs";
+    if (!tables.exists(GoldTable.KPI_VALUES.table())) {
+      return new Section(id, title, Html.note("kpi_values has not been written yet (run cpm kpis)."));
+    }
+    Map<List<String>, KpiSeries> series = kpiSeries();
+    if (series.isEmpty()) {
+      return new Section(id, title, Html.note("kpi_values has no rows for run date " + runDate + "."));
+    }
+    Map<String, String> alerts = alerts();
+    Map<String, List<List<Object>>> byStage = new TreeMap<>(java.util.Comparator.comparingInt(
+        (String stage) -> KPI_STAGE_ORDER.contains(stage) ? KPI_STAGE_ORDER.indexOf(stage) : KPI_STAGE_ORDER.size())
+        .thenComparing(java.util.Comparator.naturalOrder()));
+    for (KpiSeries s : series.values()) {
+      String alert = alerts.get(alertKey(s.kpi(), s.period()));
+      byStage.computeIfAbsent(s.stage(), k -> new ArrayList<>()).add(Arrays.asList(s.kpi(), s.period(), s.value(),
+          s.unit(), targets.get(s.kpi()), s.previous(), new Raw(Svg.sparkline(s.trend(), "trend of " + s.kpi() + " "
+              + s.period())), new Raw(alert == null ? "<span class=\"ok\">ok</span>"
+              : "<span class=\"alert\">" + Html.escape(alert) + "</span>")));
+    }
+    StringBuilder html = new StringBuilder();
+    byStage.forEach((stage, rows) -> {
+      long alerted = rows.stream().filter(r -> ((Raw) r.get(7)).html().contains("class=\"alert\"")).count();
+      html.append("<details><summary>").append(Html.escape(stage)).append(" · ").append(rows.size())
+          .append(" values").append(alerted == 0 ? "" : " · <span class=\"alert\">" + alerted + " alerts</span>")
+          .append("</summary>").append(Html.table(List.of("kpi", "period", "value", "unit", "target",
+              "previous run", "trend", "alert"), rows)).append("</details>");
+    });
+    html.append(Html.note("Company scope, grouped by the lifecycle stage each KPI steers; click a stage to open"
+        + " it. Trend over the last " + (settings.trendRunDates() + 1) + " run dates at most."));
+    return new Section(id, title, html.toString());
+  }
+
+  /** Lifecycle stages of the KPI library in customer order. */
+  static final List<String> KPI_STAGE_ORDER = List.of("acquisition", "conversion", "service", "deepening",
+      "retention");
+
+  /**
+   * Company-scope kpi_alerts of the run date by "kpi|period", each with its distinct reasons (sorted) and the
+   * change against the previous period where it has one.
    */
   private Map<String, String> alerts() {
     Map<String, java.util.Set<String>> reasons = new TreeMap<>();
     if (!tables.exists(GoldTable.KPI_ALERTS.table())) {
       return new TreeMap<>();
     }
-    Dataset<Row> rows = tables.readRunDate(GoldTable.KPI_ALERTS.table(), runDate);
-    List<String> columns = Arrays.asList(rows.columns());
-    String kpi = first(columns, "kpi", "kpi_name", "name");
-    if (kpi == null) {
-      return new TreeMap<>();
-    }
-    if (columns.contains("scope_type")) {
-      rows = rows.where(col("scope_type").equalTo("company"));
-    }
-    String message = first(columns, "reason", "message", "severity", "status", "direction");
-    for (Row row : rows.collectAsList()) {
-      String text = message == null ? "alert" : String.valueOf((Object) row.getAs(message)).replace('_', ' ');
-      if (columns.contains("change") && row.getAs("change") != null && text.startsWith("moved")) {
-        text += String.format(java.util.Locale.ROOT, " (%+.2f)", ((Number) row.getAs("change")).doubleValue());
+    for (Row row : tables.readRunDate(GoldTable.KPI_ALERTS.table(), runDate).where(col("scope_type").equalTo("company"))
+        .select("kpi", "period", "reason", "change").collectAsList()) {
+      String text = row.getString(2).replace('_', ' ');
+      if (!row.isNullAt(3) && text.startsWith("moved")) {
+        text += String.format(java.util.Locale.ROOT, " (%+.2f)", row.getDouble(3));
       }
-      reasons.computeIfAbsent(alertKey(row.getAs(kpi), columns.contains("period") ? row.getAs("period") : null),
-          k -> new java.util.TreeSet<>()).add(text);
+      reasons.computeIfAbsent(alertKey(row.getString(0), row.getString(1)), k -> new java.util.TreeSet<>()).add(text);
     }
     Map<String, String> alerts = new TreeMap<>();
     reasons.forEach((key, texts) -> alerts.put(key, String.join("; ", texts)));
     return alerts;
   }
 
-  private static String alertKey(Object kpi, Object period) {
-    return period == null ? String.valueOf(kpi) : kpi + "|" + period;
+  private static String alertKey(String kpi, String period) {
+    return kpi + "|" + period;
   }
 
   // ---- Segments -----------------------------------------------------------------------------------------
@@ -303,55 +335,66 @@ public final class RunReport {
 
   // ---- Churn model --------------------------------------------------------------------------------------
 
+  /**
+   * The chosen churn model of the newest training on or before the run date (a model is retrained only when
+   * stale, so it may be older than the run date), its held-out curves, and every candidate of that training.
+   */
   private Section churnModel() {
     String id = "churn-model";
     String title = "Churn model";
     if (!tables.exists(GoldTable.MODEL_RUNS.table())) {
       return new Section(id, title, Html.note("model_runs has not been written yet (run cpm score)."));
     }
-    Dataset<Row> runs = tables.read(GoldTable.MODEL_RUNS.table())
-        .where(col(Tables.RUN_DATE).leq(lit(Date.valueOf(runDate))));
-    List<String> columns = Arrays.asList(runs.columns());
-    String model = first(columns, "model", "model_name");
-    if (model != null) {
-      runs = runs.where(functions.lower(col(model)).contains("churn"));
+    Dataset<Row> churn = tables.read(GoldTable.MODEL_RUNS.table()).where(col("model").startsWith("churn_")
+        .and(col(Tables.RUN_DATE).leq(lit(Date.valueOf(runDate)))));
+    Row trained = churn.where(col("chosen")).agg(functions.max(Tables.RUN_DATE)).first();
+    if (trained.isNullAt(0)) {
+      return new Section(id, title, Html.note("model_runs has no chosen churn model on or before " + runDate + "."));
     }
-    Row latest = runs.orderBy(col(Tables.RUN_DATE).desc()).limit(1).collectAsList().stream().findFirst()
-        .orElse(null);
-    if (latest == null) {
-      return new Section(id, title, Html.note("model_runs has no churn model run on or before " + runDate + "."));
+    LocalDate trainedOn = trained.getDate(0).toLocalDate();
+    List<Row> candidates = churn.where(Tables.isRunDate(trainedOn))
+        .select("model", "chosen", "version", "validation_roc_auc", "roc_auc", "pr_auc", "brier", "rows", "roc",
+            "calibration", "lift")
+        .orderBy(col("chosen").desc(), col("model")).collectAsList();
+    Row chosen = candidates.get(0);
+    StringBuilder html = new StringBuilder("<p>Chosen: <strong>").append(Html.escape(chosen.getString(0)))
+        .append("</strong> (").append(Html.escape(chosen.getString(2))).append(", trained on ")
+        .append(Html.escape(trainedOn)).append(", highest validation ROC-AUC; test metrics on the held-out set)</p>");
+    List<List<Object>> rows = new ArrayList<>();
+    for (Row c : candidates) {
+      rows.add(Arrays.asList(c.getString(0), c.getBoolean(1) ? "chosen" : "", c.get(3), c.get(4), c.get(5), c.get(6),
+          c.get(7)));
     }
-    StringBuilder html = new StringBuilder();
-    List<List<Object>> metrics = new ArrayList<>();
-    for (StructField field : latest.schema().fields()) {
-      if (!CURVE_COLUMNS.contains(field.name()) && !(field.dataType() instanceof org.apache.spark.sql.types.MapType)
-          && !(latest.getAs(field.name()) instanceof String text && text.startsWith("{"))
-          && !(field.dataType() instanceof org.apache.spark.sql.types.ArrayType)) {
-        Object v = latest.getAs(field.name());
-        String text = v == null ? null : v.toString();
-        metrics.add(List.of(field.name(), v instanceof Number ? v : text != null && text.length() > 120
-            ? text.substring(0, 117) + "..." : String.valueOf(text)));
-      }
-    }
-    html.append(Html.table(List.of("field", "value"), metrics)).append("<div class=\"charts\">");
-    List<Svg.Point> roc = CurvePoints.find(latest, CurvePoints.ROC_FIELDS, CurvePoints.ROC_X, CurvePoints.ROC_Y);
-    List<Svg.Point> calibration = CurvePoints.find(latest, CurvePoints.CALIBRATION_FIELDS, CurvePoints.CALIBRATION_X,
-        CurvePoints.CALIBRATION_Y);
-    if (!roc.isEmpty()) {
-      html.append("<div><h3>ROC curve (held-out set)</h3>")
+    html.append(Html.table(List.of("candidate", "", "validation ROC-AUC", "test ROC-AUC", "test PR-AUC",
+        "test Brier", "fit rows"), rows)).append("<div class=\"charts\">");
+    List<Svg.Point> roc = CurvePoints.parse(chosen.getString(8), List.of("fpr"), List.of("tpr"));
+    List<Svg.Point> calibration = CurvePoints.parse(chosen.getString(9), List.of("meanPredicted"),
+        List.of("observedRate"));
+    List<Svg.Point> lift = CurvePoints.parse(chosen.getString(10), List.of("decile"), List.of("lift"));
+    List<String> missing = new ArrayList<>();
+    if (roc.isEmpty()) {
+      missing.add("ROC curve");
+    } else {
+      html.append("<div><h3>ROC curve (test set)</h3>")
           .append(Svg.unitPlot(roc, "ROC curve", "false positive rate", "true positive rate")).append("</div>");
     }
-    if (!calibration.isEmpty()) {
-      html.append("<div><h3>Calibration (held-out set)</h3>")
-          .append(Svg.unitPlot(calibration, "calibration", "predicted probability", "observed churn rate"))
+    if (calibration.isEmpty()) {
+      missing.add("calibration");
+    } else {
+      html.append("<div><h3>Calibration by decile (test set)</h3>")
+          .append(Svg.unitPlot(calibration, "calibration", "mean predicted probability", "observed churn rate"))
           .append("</div>");
     }
-    html.append("</div>");
-    if (roc.isEmpty()) {
-      html.append(Html.note("model_runs stores no ROC points (a 'roc' JSON column) for this run: ROC not plotted."));
+    if (lift.isEmpty()) {
+      missing.add("lift");
+    } else {
+      html.append("<div><h3>Lift by decile (1 = highest scores)</h3>").append(Svg.bars(lift.stream()
+          .map(p -> new Bar("decile " + Math.round(p.x()), p.y())).toList(), "lift by decile", 2)).append("</div>");
     }
-    if (calibration.isEmpty()) {
-      html.append(Html.note("model_runs stores no calibration bins (a 'calibration' JSON column): not plotted."));
+    html.append("</div>");
+    if (!missing.isEmpty()) {
+      html.append(Html.note("model_runs stores no " + String.join(", ", missing) + " for " + chosen.getString(0)
+          + ": not plotted."));
     }
     return new Section(id, title, html.toString());
   }
@@ -512,15 +555,6 @@ public final class RunReport {
       bars.add(new Bar(r.getString(0), r.getLong(1)));
     }
     return bars;
-  }
-
-  private static String first(List<String> columns, String... candidates) {
-    for (String c : candidates) {
-      if (columns.contains(c)) {
-        return c;
-      }
-    }
-    return null;
   }
 
   private static Double toDouble(Object value) {

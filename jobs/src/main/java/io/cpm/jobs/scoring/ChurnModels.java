@@ -31,7 +31,8 @@ import org.apache.spark.sql.Row;
 /**
  * Versioned churn models: trained on point-in-time snapshots and stored under
  * {@code <warehouse>/_models/churn/<version>} (version {@code vYYYYMMDD} of the run date), with one
- * {@code model_runs} row per candidate; the chosen candidate's row carries the held-out metrics.
+ * {@code model_runs} row per candidate with its validation and test metrics; the chosen candidate's row also
+ * carries the held-out curves (ROC, calibration, lift).
  */
 final class ChurnModels {
   static final String PREFIX = "churn_";
@@ -103,7 +104,7 @@ final class ChurnModels {
 
   /** Trains on snapshots before the run date, saves the chosen model and returns it with its model_runs rows. */
   static ChurnModel train(PipelineContext context, ScoringSettings.Churn settings, List<String> excludedStatuses,
-      FeatureSource features, SilverTables silver, List<Row> modelRuns) {
+      FeatureSource features, SilverTables silver, List<ModelRuns.Run> modelRuns) {
     LocalDate runDate = context.runDate();
     List<LocalDate> snapshots = ChurnTrainingSet.snapshots(runDate, settings.label().horizonDays(),
         settings.snapshotCount(), settings.snapshotSpacingDays());
@@ -134,11 +135,11 @@ final class ChurnModels {
       throw new java.io.UncheckedIOException("cannot save churn model " + version, e);
     }
     LocalDate windowEnd = snapshots.get(snapshots.size() - 1).plusDays(settings.label().horizonDays());
-    for (Map.Entry<ChurnAlgorithm, Double> candidate : result.validationRocAuc().entrySet()) {
+    ChurnEvaluation test = result.test();
+    for (Map.Entry<ChurnAlgorithm, ChurnTrainer.Candidate> candidate : result.candidates().entrySet()) {
       boolean chosen = candidate.getKey() == result.model().algorithm();
       Map<String, Object> parameters = new LinkedHashMap<>();
       parameters.put("algorithm", candidate.getKey().label());
-      parameters.put("validationRocAuc", Double.isNaN(candidate.getValue()) ? null : candidate.getValue());
       parameters.put("horizonDays", settings.label().horizonDays());
       parameters.put("activityWindowDays", settings.label().activityWindowDays());
       parameters.put("contractNonRenewal", settings.label().contractNonRenewal());
@@ -149,12 +150,13 @@ final class ChurnModels {
       parameters.put("validationRows", result.validationRows());
       parameters.put("testRows", result.testRows());
       parameters.put("seed", context.config().seed());
-      ChurnEvaluation test = result.test();
-      modelRuns.add(ModelRuns.row(runDate, PREFIX + candidate.getKey().label(), version, snapshots.get(0), windowEnd,
-          Json.write(parameters), chosen ? test.rocAuc() : null, chosen ? test.prAuc() : null,
-          chosen ? test.brier() : null, chosen ? Json.write(calibration(test)) : null,
-          chosen ? Json.write(lift(test)) : null, chosen ? Json.write(roc(test)) : null, chosen, null,
-          result.fitRows()));
+      modelRuns.add(ModelRuns.Run.of(runDate, PREFIX + candidate.getKey().label()).withVersion(version)
+          .withWindow(snapshots.get(0), windowEnd).withParameters(Json.write(parameters))
+          .withMetrics(ModelRuns.Metrics.of(candidate.getValue().validation()),
+              ModelRuns.Metrics.of(candidate.getValue().test()))
+          .withCurves(chosen ? new ModelRuns.Curves(Json.write(calibration(test)), Json.write(lift(test)),
+              Json.write(roc(test))) : ModelRuns.Curves.NONE)
+          .withChosen(chosen).withRows(result.fitRows()));
     }
     return result.model();
   }

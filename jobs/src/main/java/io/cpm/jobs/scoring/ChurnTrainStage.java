@@ -6,7 +6,6 @@ import io.cpm.jobs.pipeline.StageResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
 
 /** {@code cpm churn train}: trains, stores and records a churn model version for the run date. */
 public final class ChurnTrainStage implements Stage {
@@ -24,7 +23,7 @@ public final class ChurnTrainStage implements Stage {
   @Override
   public StageResult run(PipelineContext context) {
     ScoringSettings settings = ScoringSettings.from(context.config().section("scoring"));
-    List<Row> modelRuns = new ArrayList<>();
+    List<ModelRuns.Run> modelRuns = new ArrayList<>();
     var model = ChurnModels.train(context, settings.churn(), settings.clv().excludedOrderStatuses(), features,
         context.silver(), modelRuns);
     ModelRuns.upsert(context.tables(), modelRuns);

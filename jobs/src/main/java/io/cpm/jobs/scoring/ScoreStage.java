@@ -69,7 +69,7 @@ public final class ScoreStage implements Stage {
     LocalDate runDate = context.runDate();
     Tables tables = context.tables();
     SilverTables silver = context.silver();
-    List<Row> modelRuns = new ArrayList<>();
+    List<ModelRuns.Run> modelRuns = new ArrayList<>();
     List<String> notes = new ArrayList<>();
 
     Dataset<Row> current = features.featuresAsOf(context, runDate).cache();
@@ -93,12 +93,12 @@ public final class ScoreStage implements Stage {
     long rows = tables.readRunDate(TABLE, runDate).count();
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put(TABLE, tables.qualifiedName(TABLE));
-    outputs.put(ModelRuns.TABLE, modelRuns.size() + " rows");
+    outputs.put(ModelRuns.TABLE, tables.qualifiedName(ModelRuns.TABLE));
     return new StageResult(name(), rows, outputs, notes);
   }
 
   private ChurnModel churnModel(PipelineContext context, ScoringSettings settings, SilverTables silver,
-      List<Row> modelRuns, List<String> notes) {
+      List<ModelRuns.Run> modelRuns, List<String> notes) {
     Optional<ChurnModels.Stored> latest = ChurnModels.latest(context.tables(), context.runDate());
     if (training == Training.IF_STALE
         && ChurnModels.isStale(latest, context.runDate(), settings.churn().maxModelAgeDays())) {
@@ -116,7 +116,7 @@ public final class ScoreStage implements Stage {
   }
 
   private static Dataset<Row> clvScores(PipelineContext context, ScoringSettings settings, SilverTables silver,
-      List<Row> modelRuns, List<String> notes) {
+      List<ModelRuns.Run> modelRuns, List<String> notes) {
     ScoringSettings.Clv clv = settings.clv();
     LocalDate runDate = context.runDate();
     Dataset<Row> purchases = Transactions.purchases(silver, runDate, clv.excludedOrderStatuses(),
@@ -134,10 +134,10 @@ public final class ScoreStage implements Stage {
     report.put("timeUnit", clv.timeUnit().name().toLowerCase(java.util.Locale.ROOT));
     report.put("horizonMonths", clv.horizonMonths());
     report.put("discountRateMonthly", clv.discountRateMonthly());
-    modelRuns.add(ModelRuns.row(runDate, "clv_" + result.purchases().model().name(), "v"
-            + runDate.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE), null, runDate, Json.write(report),
-        null, null, null, null, null, null, true, result.purchases().logLikelihood(),
-        Math.round(result.purchases().customers())));
+    modelRuns.add(ModelRuns.Run.of(runDate, "clv_" + result.purchases().model().name())
+        .withVersion("v" + runDate.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE)).withWindow(null, runDate)
+        .withParameters(Json.write(report)).withChosen(true).withLogLikelihood(result.purchases().logLikelihood())
+        .withRows(Math.round(result.purchases().customers())));
     notes.add(String.format(java.util.Locale.ROOT, "CLV %s on %d sufficient-statistic rows: LL %.1f, %d iterations",
         result.purchases().model().name(), result.sufficientStatisticRows(), result.purchases().logLikelihood(),
         result.purchases().iterations()));

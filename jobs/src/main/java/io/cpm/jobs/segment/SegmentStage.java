@@ -133,7 +133,7 @@ public final class SegmentStage implements Stage {
 
     Map<String, String> outputs = new LinkedHashMap<>();
     for (String table : List.of(SEGMENTS, TRANSITIONS, MODEL_RUNS, CENTROIDS, HISTORY, TASKS)) {
-      outputs.put(table, tables.location(table));
+      outputs.put(table, tables.qualifiedName(table));
     }
     return new StageResult(name(), customers, outputs, notes);
   }

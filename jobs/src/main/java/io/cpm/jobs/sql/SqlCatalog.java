@@ -49,7 +49,7 @@ public final class SqlCatalog {
   /** Registers the warehouse tables and (re)creates the customer_360 view; for query sessions. */
   public static Refreshed register(Tables tables) {
     // Queries may create tables in the database even when the warehouse is still empty.
-    tables.spark().sql("CREATE DATABASE IF NOT EXISTS `" + tables.database() + "`");
+    tables.createDatabase();
     List<String> registered = tables.registerAll();
     List<String> notes = new ArrayList<>();
     boolean view = createCustomer360(tables, notes);
@@ -115,7 +115,7 @@ public final class SqlCatalog {
     if (!missing.isEmpty()) {
       notes.add("view " + CUSTOMER_360 + " created without " + missing + " (not written yet)");
     }
-    tables.spark().sql("CREATE DATABASE IF NOT EXISTS `" + tables.database() + "`");
+    tables.createDatabase();
     tables.spark().sql("CREATE OR REPLACE VIEW " + tables.qualifiedName(CUSTOMER_360)
         + " COMMENT 'Latest scores, segments and key features per customer (latest run_date of " + SCORES + ")'"
         + " AS SELECT " + String.join(", ", select) + " FROM " + from

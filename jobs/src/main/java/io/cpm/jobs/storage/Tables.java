@@ -266,9 +266,22 @@ public final class Tables {
     return null;
   }
 
+  /**
+   * Creates the catalog database unless it exists. Ingest writes entities from several threads: two concurrent
+   * {@code CREATE DATABASE IF NOT EXISTS} both see no database, one creation fails and Spark logs "Namespace
+   * was created concurrently" on the console. One lock for the JVM (sessions share one catalog) avoids that.
+   */
+  public void createDatabase() {
+    synchronized (Tables.class) {
+      if (!spark.catalog().databaseExists(database)) {
+        spark.sql("CREATE DATABASE IF NOT EXISTS `" + database + "`");
+      }
+    }
+  }
+
   /** Registers a table in the catalog database, pointing at its location (idempotent). */
   public void register(String table) {
-    spark.sql("CREATE DATABASE IF NOT EXISTS `" + database + "`");
+    createDatabase();
     String location = location(table);
     if (spark.catalog().tableExists(database, table)) {
       String current = currentLocation(table);

@@ -53,6 +53,32 @@ class CliOptionsTest {
   }
 
   @Test
+  void unknownCommandWithHelpIsAUsageErrorWithASuggestion() {
+    CliRunner.Result typo = CliRunner.run("nightlly", "--help");
+    assertThat(typo.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(typo.err()).contains("nightlly").contains("Did you mean").contains("nightly");
+    assertThat(typo.out()).doesNotContain("Exit codes");
+    CliRunner.Result unknown = CliRunner.run("no-such-command", "--help");
+    assertThat(unknown.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(unknown.err()).contains("no-such-command");
+    CliRunner.Result nested = CliRunner.run("churn", "trian", "--help");
+    assertThat(nested.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(nested.err()).contains("Did you mean").contains("train");
+  }
+
+  @Test
+  void verboseIsAcceptedByEverySubcommand() {
+    try {
+      CliRunner.Result result = CliRunner.run("nightly", "--verbose", "--run-date", "2025-03-31", "--dry-run",
+          "--config", RepoFiles.path("conf/local.conf").toString());
+      assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCode.OK);
+      assertThat(System.getProperty(ConsoleLogging.CONSOLE_LEVEL)).isEqualTo("warn");
+    } finally {
+      System.clearProperty(ConsoleLogging.CONSOLE_LEVEL);
+    }
+  }
+
+  @Test
   void dryRunValidatesConfigWithoutSpark() {
     CliRunner.Result result = CliRunner.run("nightly", "--run-date", "2025-03-31", "--dry-run",
         "--config", RepoFiles.path("conf/local.conf").toString());

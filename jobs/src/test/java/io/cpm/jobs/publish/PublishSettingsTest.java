@@ -44,7 +44,8 @@ class PublishSettingsTest {
         "publish.crm.file-name = scores.csv",
         "report.trend-run-dates = 7",
         "report.clv-bins = 12",
-        "report.title = Nightly"));
+        "report.title = Nightly",
+        "report.headline-kpis = [nps, churn_rate]"));
     CpmConfig config = CpmConfig.load(file, List.of());
     PublishSettings publish = PublishSettings.from(config.section("publish"));
     assertThat(publish).isEqualTo(new PublishSettings("Cpm_Id__c", "", List.of("clv_12m", "email"),
@@ -53,7 +54,8 @@ class PublishSettingsTest {
     assertThat(publish.header("clv_12m")).isEqualTo("CLV__c");
     assertThat(publish.exportable("email")).isTrue();
     assertThat(publish.exportable("title")).isFalse();
-    assertThat(ReportSettings.from(config.section("report"))).isEqualTo(new ReportSettings(7, 12, "Nightly"));
+    assertThat(ReportSettings.from(config.section("report"))).isEqualTo(new ReportSettings(7, 12, "Nightly",
+        List.of("nps", "churn_rate"), "trailing_90_days"));
 
     PublishSettings builtIn = PublishSettings.from(defaults.section("publish"));
     assertThat(builtIn.mode()).isEqualTo(ExportMode.FULL);

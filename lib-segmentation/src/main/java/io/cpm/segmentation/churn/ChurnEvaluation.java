@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pow;
-import static org.apache.spark.sql.functions.sum;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +13,6 @@ import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.functions;
 
 /**
  * Held-out quality of churn probabilities: ROC-AUC and PR-AUC (MLlib's BinaryClassificationEvaluator), Brier
@@ -37,6 +34,30 @@ public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, dou
 
   public static final String PROBABILITY = "churn_probability";
 
+  /** The scalar quality of a candidate on one set: rows, ROC-AUC, PR-AUC and Brier score. */
+  public record Metrics(long rows, double rocAuc, double prAuc, double brier) {}
+
+  /** This evaluation's scalar metrics. */
+  public Metrics metrics() {
+    return new Metrics(rows, rocAuc, prAuc, brier);
+  }
+
+  /** The scalar metrics alone (every candidate on validation and test): no tables and curves. */
+  public static Metrics metrics(Dataset<Row> scored) {
+    Dataset<Row> data = labelled(scored).cache();
+    try {
+      Row totals = data.agg(count(lit(1)), avg(pow(col("p").minus(col("y")), 2))).first();
+      if (totals.getLong(0) == 0) {
+        return new Metrics(0, Double.NaN, Double.NaN, Double.NaN);
+      }
+      BinaryClassificationEvaluator evaluator = evaluator();
+      return new Metrics(totals.getLong(0), evaluator.setMetricName("areaUnderROC").evaluate(data),
+          evaluator.setMetricName("areaUnderPR").evaluate(data), totals.getDouble(1));
+    } finally {
+      data.unpersist();
+    }
+  }
+
   /** ROC-AUC alone (what model selection needs): one MLlib evaluation, none of the tables and curves. */
   public static double rocAuc(Dataset<Row> scored) {
     return evaluator().setMetricName("areaUnderROC").evaluate(labelled(scored));
@@ -49,6 +70,31 @@ public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, dou
 
   private static BinaryClassificationEvaluator evaluator() {
     return new BinaryClassificationEvaluator().setLabelCol("y").setRawPredictionCol("p");
+  }
+
+  /**
+   * Deciles by rank, highest probability first, sized as SQL's {@code ntile(10)} sizes them (the first
+   * {@code rows % 10} deciles one row larger): {decile, rows, sum of p, sum of y} per decile. A range-partitioned
+   * sort and each row's position from {@code zipWithIndex}, not a window over all rows, which Spark would run
+   * as a single task.
+   */
+  private static List<double[]> deciles(Dataset<Row> data, long rows) {
+    long size = rows / 10;
+    long larger = rows % 10;
+    List<scala.Tuple2<Integer, double[]>> sums = data.orderBy(col("p").desc()).javaRDD().zipWithIndex()
+        .mapToPair(t -> {
+          long i = t._2();
+          int decile = (int) (i < larger * (size + 1) ? i / (size + 1) : larger + (i - larger * (size + 1)) / size)
+              + 1;
+          return new scala.Tuple2<>(decile, new double[] {1, t._1().getDouble(1), t._1().getDouble(0)});
+        })
+        .reduceByKey((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]}).collect();
+    List<double[]> result = new ArrayList<>();
+    for (scala.Tuple2<Integer, double[]> s : sums) {
+      result.add(new double[] {s._1(), s._2()[0], s._2()[1], s._2()[2]});
+    }
+    result.sort(java.util.Comparator.comparingDouble(d -> d[0]));
+    return result;
   }
 
   /** Evaluates a dataset with {@value ChurnLabel#LABEL} (0/1) and {@value #PROBABILITY} columns. */
@@ -64,14 +110,10 @@ public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, dou
       BinaryClassificationEvaluator evaluator = evaluator();
       double roc = evaluator.setMetricName("areaUnderROC").evaluate(data);
       double pr = evaluator.setMetricName("areaUnderPR").evaluate(data);
-      // Deciles by rank (ties broken by label-free order); one partition is fine for the few rows evaluated.
-      Dataset<Row> ranked = data.withColumn("decile", functions.ntile(10).over(Window.orderBy(col("p").desc())));
       List<Decile> deciles = new ArrayList<>();
-      for (Row row : ranked.groupBy("decile").agg(count(lit(1)), avg("p"), sum("y")).orderBy("decile")
-          .collectAsList()) {
-        long n = row.getLong(1);
-        double observed = row.getDouble(3) / n;
-        deciles.add(new Decile(row.getInt(0), n, row.getDouble(2), observed, rate > 0 ? observed / rate : 0));
+      for (double[] d : deciles(data, rows)) {
+        double observed = d[3] / d[1];
+        deciles.add(new Decile((int) d[0], (long) d[1], d[2] / d[1], observed, rate > 0 ? observed / rate : 0));
       }
       List<RocPoint> curve = new ArrayList<>();
       JavaRDD<scala.Tuple2<Object, Object>> scoreAndLabel = data.toJavaRDD()

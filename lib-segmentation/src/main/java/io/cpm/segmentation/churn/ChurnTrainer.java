@@ -26,14 +26,27 @@ import org.apache.spark.sql.expressions.Window;
 public final class ChurnTrainer {
   private ChurnTrainer() {}
 
-  /** The chosen model, the validation ROC-AUC of every candidate, and the chosen model's held-out evaluation. */
-  public record Result(ChurnModel model, Map<ChurnAlgorithm, Double> validationRocAuc, ChurnEvaluation test,
+  /**
+   * The chosen model, every candidate's metrics on the validation and test sets (in training order), and the
+   * chosen model's full held-out evaluation (with deciles and ROC curve).
+   */
+  public record Result(ChurnModel model, Map<ChurnAlgorithm, Candidate> candidates, ChurnEvaluation test,
       long fitRows, long validationRows, long testRows) {
     public Result {
       Objects.requireNonNull(model, "model");
-      validationRocAuc = Map.copyOf(validationRocAuc);
+      candidates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(candidates));
+    }
+
+    /** The validation ROC-AUC of every candidate (what chose the model). */
+    public Map<ChurnAlgorithm, Double> validationRocAuc() {
+      Map<ChurnAlgorithm, Double> result = new LinkedHashMap<>();
+      candidates.forEach((algorithm, candidate) -> result.put(algorithm, candidate.validation().rocAuc()));
+      return result;
     }
   }
+
+  /** A candidate's metrics on the validation set (which chooses) and on the held-out test set. */
+  public record Candidate(ChurnEvaluation.Metrics validation, ChurnEvaluation.Metrics test) {}
 
   /** Three disjoint parts of a dataset. */
   public record Split(Dataset<Row> fit, Dataset<Row> validation, Dataset<Row> test) {}
@@ -91,15 +104,17 @@ public final class ChurnTrainer {
     Dataset<Row> validation = parts.validation().data();
     Dataset<Row> test = parts.test().data();
     requireBothClasses(fit, "fit");
-    Map<ChurnAlgorithm, Double> scores = new LinkedHashMap<>();
+    Map<ChurnAlgorithm, ChurnEvaluation.Metrics> validated = new LinkedHashMap<>();
+    Map<ChurnAlgorithm, ChurnModel> models = new LinkedHashMap<>();
     ChurnModel best = null;
     double bestScore = Double.NEGATIVE_INFINITY;
     for (ChurnAlgorithm algorithm : algorithms) {
       long start = System.nanoTime();
       ChurnModel model = ChurnModel.fit(fit, spec, algorithm, seed);
-      double auc = algorithms.size() == 1 ? Double.NaN
-          : ChurnEvaluation.rocAuc(model.predict(validation));
-      scores.put(algorithm, auc);
+      ChurnEvaluation.Metrics metrics = ChurnEvaluation.metrics(model.predict(validation));
+      double auc = metrics.rocAuc();
+      validated.put(algorithm, metrics);
+      models.put(algorithm, model);
       progress.accept(String.format(java.util.Locale.ROOT, "churn %s fitted in %.1f s%s", algorithm.label(),
           (System.nanoTime() - start) / 1e9, Double.isNaN(auc) ? "" : String.format(java.util.Locale.ROOT,
               ", validation ROC-AUC %.3f", auc)));
@@ -112,7 +127,14 @@ public final class ChurnTrainer {
     ChurnEvaluation evaluation = ChurnEvaluation.evaluate(best.predict(test));
     progress.accept(String.format(java.util.Locale.ROOT, "churn %s chosen, test ROC-AUC %.3f (evaluated in %.1f s)",
         best.algorithm().label(), evaluation.rocAuc(), (System.nanoTime() - start) / 1e9));
-    return new Result(best, scores, evaluation, parts.fit().rows(), parts.validation().rows(), evaluation.rows());
+    // The candidates not chosen are also measured on the test set, so model_runs can compare them like for like.
+    Map<ChurnAlgorithm, Candidate> candidates = new LinkedHashMap<>();
+    for (Map.Entry<ChurnAlgorithm, ChurnModel> e : models.entrySet()) {
+      ChurnEvaluation.Metrics onTest = e.getValue() == best ? evaluation.metrics()
+          : ChurnEvaluation.metrics(e.getValue().predict(test));
+      candidates.put(e.getKey(), new Candidate(validated.get(e.getKey()), onTest));
+    }
+    return new Result(best, candidates, evaluation, parts.fit().rows(), parts.validation().rows(), evaluation.rows());
   }
 
   private static void requireBothClasses(Dataset<Row> data, String part) {
