@@ -13,6 +13,7 @@ import picocli.CommandLine.HelpCommand;
         NightlyCommand.class,
         io.cpm.jobs.sample.GenerateSampleCommand.class,
         IngestCommand.class,
+        io.cpm.jobs.ingest.CheckMappingCommand.class,
         io.cpm.jobs.features.FeaturesCommand.class,
         io.cpm.jobs.kpis.KpisCommand.class,
         io.cpm.jobs.segment.SegmentCommand.class,

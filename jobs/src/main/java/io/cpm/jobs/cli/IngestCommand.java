@@ -27,6 +27,17 @@ public final class IngestCommand extends StageCommand {
     }
   }
 
+  /** With --dry-run, also checks the mappings against the run date's files as check-mapping does (no Spark). */
+  @Override
+  public Integer call() {
+    int code = super.call();
+    if (code != io.cpm.jobs.ExitCode.OK || !options.dryRun()) {
+      return code;
+    }
+    return io.cpm.jobs.ingest.MappingCheck.run(options.loadConfig(), options.runDate(),
+        source == null ? Entity.sources() : List.of(source), 1000, spec.commandLine().getOut());
+  }
+
   @Override
   protected List<Stage> stages(CpmConfig config) {
     return List.of(source == null ? IngestStage.allSources(config) : new IngestStage(List.of(source), config));

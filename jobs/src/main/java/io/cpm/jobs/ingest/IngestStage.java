@@ -175,11 +175,13 @@ public final class IngestStage implements Stage {
       // Compressing the cache costs more CPU (dictionary statistics per column) than reading it back saves.
       String compressed = spark.conf().get(CACHE_COMPRESSED, "true");
       spark.conf().set(CACHE_COMPRESSED, "false");
+      checkHeaders(context, present);
       try {
         parseAll(context, settings, present, hadoopConf, pool);
       } finally {
         spark.conf().set(CACHE_COMPRESSED, compressed);
       }
+      deduplicate(context, present, pool);
       flagDuplicates(context, present, pool);
       flagUnknownCustomers(context, present, pool);
       List<FileCounts> counts = new ArrayList<>();
@@ -219,7 +221,7 @@ public final class IngestStage implements Stage {
   }
 
   private static String expectedName(Work w, LocalDate runDate) {
-    return runDate + "/" + w.entity.source() + "/" + w.mapping.file();
+    return runDate + "/" + w.mapping.folder() + "/" + w.mapping.file();
   }
 
   /** Finds each entity's files; a missing source folder is exit 4, a missing required file exit 3. */
@@ -231,14 +233,20 @@ public final class IngestStage implements Stage {
     List<String> missingFiles = new ArrayList<>();
     try {
       for (String source : sources) {
-        Path folder = new Path(landing + "/" + context.runDate() + "/" + source);
-        FileSystem fs = folder.getFileSystem(conf);
-        if (!fs.isDirectory(folder)) {
-          notArrived.add(folder.toString());
-          continue;
-        }
         for (Entity entity : Entity.ofSource(source)) {
           SourceMapping mapping = settings.mapping(entity);
+          if (!mapping.enabled()) {
+            continue;
+          }
+          // A mapping may read another source's folder (several entities from one export).
+          Path folder = new Path(landing + "/" + context.runDate() + "/" + mapping.folder());
+          FileSystem fs = folder.getFileSystem(conf);
+          if (!fs.isDirectory(folder)) {
+            if (!notArrived.contains(folder.toString())) {
+              notArrived.add(folder.toString());
+            }
+            continue;
+          }
           FileStatus[] matches = fs.globStatus(new Path(folder, mapping.file()));
           List<FileStatus> files = matches == null ? List.of()
               : Arrays.stream(matches).filter(FileStatus::isFile).sorted().toList();
@@ -247,7 +255,7 @@ public final class IngestStage implements Stage {
           }
           List<String> paths = files.stream().map(f -> f.getPath().toString()).toList();
           List<String> names = files.stream()
-              .map(f -> context.runDate() + "/" + source + "/" + f.getPath().getName()).toList();
+              .map(f -> context.runDate() + "/" + mapping.folder() + "/" + f.getPath().getName()).toList();
           result.add(new Work(entity, mapping, paths, names, files.stream().map(FileStatus::getLen).toList()));
         }
       }
@@ -259,9 +267,80 @@ public final class IngestStage implements Stage {
     }
     if (!missingFiles.isEmpty()) {
       throw CpmException.dataQuality("required export file missing: " + String.join(", ", missingFiles)
-          + "; deliver it, or set required = false for that mapping in conf/sources.conf");
+          + "; deliver it, or set required = false for that mapping");
     }
     return result;
+  }
+
+  /**
+   * Reads the header of every file of the run before any file is parsed, so a missing column (renamed or used by
+   * an expression) is reported at once for all files, in seconds, and nothing is written (exit 3).
+   */
+  private void checkHeaders(PipelineContext context, List<Work> work) {
+    Configuration conf = context.spark().sparkContext().hadoopConfiguration();
+    List<String> problems = new ArrayList<>();
+    for (Work w : work) {
+      ExportReader reader = new ExportReader(w.mapping, settings, context.runDate());
+      for (int i = 0; i < w.paths.size(); i++) {
+        try {
+          reader.checkHeader(w.paths.get(i), w.names.get(i), conf);
+        } catch (CpmException e) {
+          problems.add(e.getMessage());
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw CpmException.dataQuality(String.join("; ", problems) + ". No file was parsed and no table was changed.");
+    }
+  }
+
+  /**
+   * DEDUPLICATED: for a mapping with {@code distinct-by}, of the rows (across its files) that passed the row
+   * checks and share the distinct-by values only one is kept: the first by file and line, or with
+   * {@code keep = newest} the one with the latest {@code newest-by} (ties: the later line). Replaces the cached
+   * rows, so the later checks and the writes see the outcome.
+   */
+  private void deduplicate(PipelineContext context, List<Work> work, ExecutorService pool) {
+    runAll(pool, work.stream().filter(w -> !w.mapping.distinctBy().isEmpty()).toList(), w -> {
+      Column[] by = w.mapping.distinctBy().stream().map(c -> col(ExportReader.TYPED + "." + c)).toArray(Column[]::new);
+      Column[] order = w.mapping.newestBy() == null
+          ? new Column[] {col(ExportReader.SOURCE_FILE).asc(), col(ExportReader.ROW_NUMBER).asc()}
+          : new Column[] {col(ExportReader.TYPED + "." + w.mapping.newestBy()).desc_nulls_last(),
+              col(ExportReader.SOURCE_FILE).desc(), col(ExportReader.ROW_NUMBER).desc()};
+      org.apache.spark.sql.expressions.WindowSpec group = Window.partitionBy(by).orderBy(order);
+      Column ok = col(ExportReader.REASON).isNull();
+      Column rank = functions.when(ok, functions.row_number().over(group));
+      Column kept = functions.when(ok, functions.first(functions.concat(col(ExportReader.SOURCE_FILE), lit(" line "),
+          col(ExportReader.ROW_NUMBER).cast("string"))).over(group));
+      String what = String.join(", ", w.mapping.distinctBy());
+      Dataset<Row> ranked = w.parsed.withColumn("_rank", rank).withColumn("_kept", kept);
+      Column dropped = col("_rank").gt(1);
+      Dataset<Row> result = ranked
+          .withColumn(ExportReader.REASON, functions.when(dropped, lit(ReasonCode.DEDUPLICATED.name()))
+              .otherwise(col(ExportReader.REASON)))
+          .withColumn(ExportReader.MESSAGE, functions.when(dropped, functions.concat(lit("same " + what
+              + " as the row kept (" + w.mapping.configKey() + ".distinct-by, keep = "
+              + (w.mapping.newestBy() == null ? "first" : "newest by " + w.mapping.newestBy()) + "): "),
+              col("_kept"))).otherwise(col(ExportReader.MESSAGE)))
+          .withColumn(ExportReader.KEY_REPEATED, functions.when(dropped, lit(false))
+              .otherwise(col(ExportReader.KEY_REPEATED)))
+          .drop("_rank", "_kept")
+          .select(w.parsed.columns()[0], java.util.Arrays.copyOfRange(w.parsed.columns(), 1, w.parsed.columns().length))
+          .persist();
+      List<Row> counts = result.where(col(ExportReader.REASON).equalTo(ReasonCode.DEDUPLICATED.name()))
+          .groupBy(ExportReader.SOURCE_FILE).count().collectAsList();
+      long repeated = result.where(col(ExportReader.KEY_REPEATED)).count();
+      Dataset<Row> old = w.parsed;
+      w.parsed = result;
+      w.repeatedKeys = repeated;
+      old.unpersist();
+      for (Row r : counts) {
+        w.parseCounts.get(r.getString(0)).put(ReasonCode.DEDUPLICATED.name(), r.getLong(1));
+        context.progress().step(NAME, String.format(Locale.ROOT, "%s (%s): %,d rows deduplicated by %s",
+            r.getString(0), w.entity.entityName(), r.getLong(1), what));
+      }
+      return null;
+    });
   }
 
   /**
@@ -526,13 +605,15 @@ public final class IngestStage implements Stage {
     double limit = settings.maxQuarantineRate();
     List<String> failures = new ArrayList<>();
     for (FileCounts c : counts) {
-      if (c.rowsRead() >= settings.gateMinRows() && c.quarantineRate() > limit) {
-        failures.add(String.format(Locale.ROOT, "%s quarantined %,d of %,d rows (%.1f %%; %s)", c.file(),
-            c.rowsQuarantined(), c.rowsRead(), 100 * c.quarantineRate(), c.quarantinedByReason()));
+      if (c.rowsJudged() >= settings.gateMinRows() && c.quarantineRate() > limit) {
+        failures.add(String.format(Locale.ROOT, "%s (%s) quarantined %,d of %,d rows (%.1f %%; %s)", c.file(),
+            c.entity().entityName(), c.rowsQuarantined() - c.rowsDropped(), c.rowsJudged(),
+            100 * c.quarantineRate(), c.quarantinedByReason()));
       }
     }
-    long read = counts.stream().mapToLong(FileCounts::rowsRead).sum();
-    long quarantined = counts.stream().mapToLong(FileCounts::rowsQuarantined).sum();
+    // Rows a mapping drops on purpose (FILTERED, DEDUPLICATED) are neither good nor bad rows for the gate.
+    long read = counts.stream().mapToLong(FileCounts::rowsJudged).sum();
+    long quarantined = counts.stream().mapToLong(c -> c.rowsQuarantined() - c.rowsDropped()).sum();
     if (read > 0 && (double) quarantined / read > limit) {
       failures.add(String.format(Locale.ROOT, "the run quarantined %,d of %,d rows (%.1f %%)", quarantined, read,
           100.0 * quarantined / read));
