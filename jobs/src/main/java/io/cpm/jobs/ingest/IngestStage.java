@@ -737,7 +737,8 @@ public final class IngestStage implements Stage {
     long accepted = 0;
     long quarantined = 0;
     for (FileCounts c : counts) {
-      out.println(String.format(Locale.ROOT, "%-40s %,12d %,12d %,12d  %-8s  %s", c.file(), c.rowsRead(),
+      out.println(String.format(Locale.ROOT, "%-40s %,12d %,12d %,12d  %-8s  %s",
+          c.file() + " (" + c.entity().entityName() + ")", c.rowsRead(),
           c.rowsAccepted(), c.rowsQuarantined(), c.status(), c.quarantinedByReason().isEmpty() ? ""
               : c.quarantinedByReason()));
       read += c.rowsRead();
