@@ -157,17 +157,10 @@ public record IngestSettings(
             + entity.entityName() + " (" + where(c.getValue("distinct-by")) + ")");
       }
     }
-    String keep = c.getString("keep").trim().toLowerCase(Locale.ROOT);
-    String newestBy = null;
-    if (keep.startsWith("newest")) {
-      newestBy = c.getString("newest-by").trim();
-      if (!canonical.contains(newestBy)) {
-        throw CpmException.usage(key + ".keep = newest needs " + key + ".newest-by = <canonical column of "
-            + entity.entityName() + ">, got '" + newestBy + "' (" + where(c.getValue("keep")) + ")");
-      }
-    } else if (!keep.equals("first")) {
-      throw CpmException.usage(key + ".keep = " + keep + ": expected first or newest (" + where(c.getValue("keep"))
-          + ")");
+    String newestBy = c.getString("newest-by").trim();
+    if (!newestBy.isEmpty() && !canonical.contains(newestBy)) {
+      throw CpmException.usage(key + ".newest-by = " + newestBy + ": not a canonical column of " + entity.entityName()
+          + " (" + where(c.getValue("newest-by")) + ")");
     }
     String folder = c.getString("folder").trim();
     if (!folder.isEmpty() && !Entity.sources().contains(folder)) {
@@ -178,7 +171,7 @@ public record IngestSettings(
     SourceMapping mapping = new SourceMapping(entity, folder.isEmpty() ? entity.source() : folder,
         c.getString("file"), format, compression, delimiter.charAt(0), encoding, header, c.getBoolean("required"),
         c.getBoolean("enabled"),
-        patterns, columns, derived, rowFilter, distinctBy, newestBy, key, where);
+        patterns, columns, derived, rowFilter, distinctBy, newestBy.isEmpty() ? null : newestBy, key, where);
     // Resolves every expression with Spark's analyzer now, so --dry-run reports a wrong function, type or
     // argument count before any file is read.
     mapping.compile();

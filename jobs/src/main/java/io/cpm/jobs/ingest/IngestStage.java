@@ -297,7 +297,7 @@ public final class IngestStage implements Stage {
   /**
    * DEDUPLICATED: for a mapping with {@code distinct-by}, of the rows (across its files) that passed the row
    * checks and share the distinct-by values only one is kept: the first by file and line, or with
-   * {@code keep = newest} the one with the latest {@code newest-by} (ties: the later line). Replaces the cached
+   * {@code newest-by} the one with its latest value (ties: the later line). Replaces the cached
    * rows, so the later checks and the writes see the outcome.
    */
   private void deduplicate(PipelineContext context, List<Work> work, ExecutorService pool) {
@@ -319,8 +319,8 @@ public final class IngestStage implements Stage {
           .withColumn(ExportReader.REASON, functions.when(dropped, lit(ReasonCode.DEDUPLICATED.name()))
               .otherwise(col(ExportReader.REASON)))
           .withColumn(ExportReader.MESSAGE, functions.when(dropped, functions.concat(lit("same " + what
-              + " as the row kept (" + w.mapping.configKey() + ".distinct-by, keep = "
-              + (w.mapping.newestBy() == null ? "first" : "newest by " + w.mapping.newestBy()) + "): "),
+              + " as the row kept (" + w.mapping.configKey() + ".distinct-by, "
+              + (w.mapping.newestBy() == null ? "first row wins" : "latest " + w.mapping.newestBy() + " wins") + "): "),
               col("_kept"))).otherwise(col(ExportReader.MESSAGE)))
           .withColumn(ExportReader.KEY_REPEATED, functions.when(dropped, lit(false))
               .otherwise(col(ExportReader.KEY_REPEATED)))

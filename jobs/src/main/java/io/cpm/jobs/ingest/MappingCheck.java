@@ -143,8 +143,8 @@ public final class MappingCheck {
         out.println("    sample " + row);
       }
       if (!mapping.distinctBy().isEmpty()) {
-        out.println("    repeats of " + String.join(", ", mapping.distinctBy()) + " collapse to one row (keep "
-            + (mapping.newestBy() == null ? "first" : "newest by " + mapping.newestBy()) + ")");
+        out.println("    repeats of " + String.join(", ", mapping.distinctBy()) + " collapse to one row ("
+            + (mapping.newestBy() == null ? "the first wins" : "the latest " + mapping.newestBy() + " wins") + ")");
       }
       return true;
     } catch (CpmException e) {

@@ -31,7 +31,7 @@ public enum ReasonCode {
   /** The entity's business date is after the run date. */
   FUTURE_DATE,
   /**
-   * The mapping declares {@code distinct-by} and an earlier (or, with {@code keep = newest}, a newer) row has the
+   * The mapping declares {@code distinct-by} and an earlier (or, with {@code newest-by}, a newer) row has the
    * same values: one export row per order line feeding orders and customers. Not counted by the gate.
    */
   DEDUPLICATED,
