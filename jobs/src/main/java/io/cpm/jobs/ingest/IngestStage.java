@@ -731,16 +731,15 @@ public final class IngestStage implements Stage {
   private static void printSummary(PrintWriter out, List<FileCounts> counts, LocalDate runDate) {
     out.println();
     out.println("ingest " + runDate + ": rows read = accepted + quarantined, per file");
-    out.println(String.format(Locale.ROOT, "%-40s %12s %12s %12s  %-8s  %s", "file", "read", "accepted",
-        "quarantined", "status", "reasons"));
+    out.println(String.format(Locale.ROOT, "%-40s %12s %12s %12s  %-8s  %-15s  %s", "file", "read", "accepted",
+        "quarantined", "status", "entity", "reasons"));
     long read = 0;
     long accepted = 0;
     long quarantined = 0;
     for (FileCounts c : counts) {
-      out.println(String.format(Locale.ROOT, "%-40s %,12d %,12d %,12d  %-8s  %s",
-          c.file() + " (" + c.entity().entityName() + ")", c.rowsRead(),
-          c.rowsAccepted(), c.rowsQuarantined(), c.status(), c.quarantinedByReason().isEmpty() ? ""
-              : c.quarantinedByReason()));
+      out.println(String.format(Locale.ROOT, "%-40s %,12d %,12d %,12d  %-8s  %-15s  %s", c.file(), c.rowsRead(),
+          c.rowsAccepted(), c.rowsQuarantined(), c.status(), c.entity().entityName(),
+          c.quarantinedByReason().isEmpty() ? "" : c.quarantinedByReason()));
       read += c.rowsRead();
       accepted += c.rowsAccepted();
       quarantined += c.rowsQuarantined();
