@@ -8,6 +8,8 @@
 # Data comes from the sample generator (./cpm generate-sample). --synthetic (or a build without the
 # generator) writes plain synthetic exports with awk instead: accounts, orders and gzipped order_lines only.
 # Output under bench/out/ (git-ignored). Set CPM_JAVA_OPTS to change the JVM heap (default -Xmx4g).
+# CPM_BENCH_ARGS adds ingest arguments, e.g. a --config with derive expressions to measure the expression path
+# against the rename-only mappings (docs/ingestion.md, "Mapping expressions: cost").
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CUSTOMERS=1000000
@@ -77,7 +79,7 @@ start=$(date +%s.%N)
 set +e
 /usr/bin/time -o "$OUT/cpu.txt" -f "%U %S" ./cpm ingest --run-date "$DATE" --set "paths.landing=$LANDING" --set "paths.warehouse=$WAREHOUSE" \
   --set catalog.database=cpm_bench --set ingest.mapping-defaults.required=false \
-  --set ingest.max-quarantine-rate=1.0 > "$LOG" 2>&1
+  --set ingest.max-quarantine-rate=1.0 ${CPM_BENCH_ARGS:-} > "$LOG" 2>&1
 code=$?
 set -e
 end=$(date +%s.%N)

@@ -3,6 +3,7 @@ package io.cpm.jobs.app;
 import io.cpm.jobs.cli.CommandGroup;
 import io.cpm.jobs.cli.ConsoleLogging;
 import io.cpm.jobs.features.FeaturesCommand;
+import io.cpm.jobs.ingest.CheckMappingCommand;
 import io.cpm.jobs.ingest.IngestCommand;
 import io.cpm.jobs.kpis.KpisCommand;
 import io.cpm.jobs.maintenance.MaintainCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.HelpCommand;
         NightlyCommand.class,
         GenerateSampleCommand.class,
         IngestCommand.class,
+        CheckMappingCommand.class,
         FeaturesCommand.class,
         KpisCommand.class,
         SegmentCommand.class,

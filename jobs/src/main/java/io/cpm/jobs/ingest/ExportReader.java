@@ -91,7 +91,7 @@ final class ExportReader implements Serializable {
 
   private enum Kind { STRING, DATE, TIMESTAMP, INT, DECIMAL, BOOLEAN }
 
-  private record Column(String name, Kind kind, DecimalType decimal, boolean key, boolean nullable,
+  private record Column(int index, String name, Kind kind, DecimalType decimal, boolean key, boolean nullable,
       boolean nonNegative, Range range, boolean businessDate) implements Serializable {}
 
   /** Default of {@code ingest.max-line-bytes}. */
@@ -104,7 +104,12 @@ final class ExportReader implements Serializable {
   private final Column[] columns;
   private final int[] checkOrder;
   private final int[] keyColumns;
-  private final ValueParser values;
+  /** Date and timestamp parsers per canonical column (null for other columns). */
+  private final ValueParser[] values;
+  /** The mapping's derive and where expressions, or null for a rename-only mapping (the fast path). */
+  private final MappingExpressions expressions;
+  /** Canonical column index of each expression output. */
+  private final int[] derivedColumn;
 
   ExportReader(SourceMapping mapping, IngestSettings settings, LocalDate runDate) {
     this(mapping, settings, runDate, DEFAULT_MAX_LINE_BYTES);
@@ -124,7 +129,7 @@ final class ExportReader implements Serializable {
     for (int i = 0; i < fields.length; i++) {
       StructField f = fields[i];
       boolean key = entity.keys().contains(f.name());
-      columns[i] = new Column(f.name(), kind(f.dataType()),
+      columns[i] = new Column(i, f.name(), kind(f.dataType()),
           f.dataType() instanceof DecimalType d ? d : null, key, f.nullable(),
           settings.nonNegative(entity, f.name()), settings.range(entity, f.name()),
           f.name().equals(entity.businessDateColumn()));
@@ -133,7 +138,41 @@ final class ExportReader implements Serializable {
     this.keyColumns = keysFirst.stream().mapToInt(Integer::intValue).toArray();
     keysFirst.addAll(others);
     this.checkOrder = keysFirst.stream().mapToInt(Integer::intValue).toArray();
-    this.values = new ValueParser(mapping.dateFormat(), mapping.timestampFormat());
+    this.expressions = mapping.compile();
+    List<String> canonical = Arrays.asList(fields).stream().map(StructField::name).toList();
+    this.derivedColumn = expressions == null ? new int[0]
+        : expressions.outputs().stream().mapToInt(canonical::indexOf).toArray();
+    this.values = new ValueParser[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      List<String> patterns = mapping.patterns(fields[i].name());
+      if (patterns != null) {
+        boolean iso = expressions != null && expressions.isoOutputs().contains(fields[i].name());
+        values[i] = new ValueParser(!iso ? patterns
+            : List.of(columns[i].kind() == Kind.DATE ? ValueParser.ISO_DATE : ValueParser.ISO_TIMESTAMP));
+      }
+    }
+  }
+
+  /** Export columns the expressions read that {@code header} lacks, with the keys that use them; null if none. */
+  String missingInputs(List<String> header) {
+    if (expressions == null) {
+      return null;
+    }
+    List<String> missing = expressions.missingFrom(header);
+    if (missing.isEmpty()) {
+      return null;
+    }
+    List<String> keys = new ArrayList<>();
+    for (MappingExpressions.Source s : mapping.derived()) {
+      if (missing.stream().anyMatch(m -> MappingExpressions.check(s).contains(m))) {
+        keys.add(s.key() + " (" + s.where() + ")");
+      }
+    }
+    if (mapping.where() != null && missing.stream().anyMatch(m -> MappingExpressions.check(mapping.where()).contains(m))) {
+      keys.add(mapping.where().key() + " (" + mapping.where().where() + ")");
+    }
+    return "header lacks column(s) " + missing.stream().map(m -> "'" + m + "'").collect(
+        java.util.stream.Collectors.joining(", ")) + " used by " + String.join(", ", keys);
   }
 
   private static Kind kind(DataType type) {
@@ -188,6 +227,43 @@ final class ExportReader implements Serializable {
     if (parts < 1 || part < 0 || part >= parts || (parts > 1 && mapping.format() == Format.JSONL)) {
       throw new IllegalArgumentException("part " + part + " of " + parts + " of " + name);
     }
+    Lines lines = open(path, name, hadoopConf);
+    return mapping.format() == Format.JSONL ? new JsonRows(lines, name) : new CsvRows(lines, name, part, parts);
+  }
+
+  /**
+   * Reads only the header of a CSV file and checks it as the full read would (required columns, the columns
+   * the expressions use), so ingest can judge every file before it parses any. A JSON Lines file has no header.
+   */
+  List<String> checkHeader(String path, String name, Configuration hadoopConf) {
+    if (mapping.format() != Format.CSV || !mapping.header()) {
+      return null;
+    }
+    Lines lines = open(path, name, hadoopConf);
+    try {
+      return new CsvRows(lines, name, 0, 1).header;
+    } finally {
+      lines.close();
+    }
+  }
+
+  /** The first {@code limit} rows of a file, read as ingest reads them (for {@code cpm check-mapping}). */
+  List<InternalRow> sample(String path, String name, Configuration hadoopConf, int limit) {
+    Lines lines = open(path, name, hadoopConf);
+    try {
+      Iterator<InternalRow> rows = mapping.format() == Format.JSONL ? new JsonRows(lines, name)
+          : new CsvRows(lines, name, 0, 1);
+      List<InternalRow> result = new ArrayList<>();
+      while (result.size() < limit && rows.hasNext()) {
+        result.add(rows.next().copy());
+      }
+      return result;
+    } finally {
+      lines.close();
+    }
+  }
+
+  private Lines open(String path, String name, Configuration hadoopConf) {
     try {
       Path file = new Path(path);
       FileSystem fs = file.getFileSystem(hadoopConf);
@@ -201,8 +277,7 @@ final class ExportReader implements Serializable {
               + mapping.configKey() + ".compression = none if it is not compressed");
         }
       }
-      Lines lines = new Lines(in, name);
-      return mapping.format() == Format.JSONL ? new JsonRows(lines, name) : new CsvRows(lines, name, part, parts);
+      return new Lines(in, name);
     } catch (IOException e) {
       throw fileProblem(name, "cannot be read: " + e.getMessage());
     }
@@ -238,6 +313,14 @@ final class ExportReader implements Serializable {
       this.utf8 = charset.equals(StandardCharsets.UTF_8);
       this.decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    void close() {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // Only the header was needed; a failing close of a read-only stream loses nothing.
+      }
     }
 
     void pushBack(List<Line> lines) {
@@ -417,6 +500,31 @@ final class ExportReader implements Serializable {
           reason == null ? null : utf8(reason.name()), utf8(message), keyHash, repeated});
     }
 
+    /**
+     * Evaluates the mapping's expressions for one record: fills the derived canonical columns into {@code raw},
+     * and returns null; or returns the record's FILTERED row when the row filter drops it (its raw values kept for
+     * bronze), or a BAD_VALUE row when an expression fails on this record's values.
+     */
+    protected InternalRow derive(long number, String record, String[] raw, Map<String, String> unmapped,
+        Object[] inputs) {
+      String[] derived;
+      try {
+        derived = expressions.evaluate(inputs);
+      } catch (RuntimeException e) {
+        return row(number, rawRow(raw), map(unmapped), record, null, ReasonCode.BAD_VALUE, "a derive or where"
+            + " expression of " + mapping.configKey() + " failed on this row: " + shorten(String.valueOf(
+                e.getMessage())), null, false);
+      }
+      if (derived == null) {
+        return row(number, rawRow(raw), map(unmapped), record, null, ReasonCode.FILTERED, "dropped by "
+            + mapping.where().key() + " = \"" + shorten(mapping.where().sql()) + "\"", null, false);
+      }
+      for (int j = 0; j < derived.length; j++) {
+        raw[derivedColumn[j]] = derived[j];
+      }
+      return null;
+    }
+
     protected InternalRow invalidEncoding(Line line) {
       return rejected(line.number(), line.text(), ReasonCode.INVALID_UTF8, "line " + line.number()
           + ": byte at offset " + line.badByte() + " is not valid " + mapping.encoding());
@@ -480,12 +588,15 @@ final class ExportReader implements Serializable {
         keyHash = hash;
         repeated = !keysSeen.add(hash);
       }
+      return row(number, rawRow(raw), map(unmapped), record, typedRow, reason, message, keyHash, repeated);
+    }
+
+    private InternalRow rawRow(String[] raw) {
       Object[] rawValues = new Object[raw.length];
       for (int i = 0; i < raw.length; i++) {
         rawValues[i] = utf8(raw[i]);
       }
-      return row(number, new GenericInternalRow(rawValues), map(unmapped), record, typedRow, reason, message,
-          keyHash, repeated);
+      return new GenericInternalRow(rawValues);
     }
 
     /** FNV-1a over the key values; equal keys give equal hashes, so a first-seen hash is a first-seen key. */
@@ -504,8 +615,8 @@ final class ExportReader implements Serializable {
     private Object parse(Column column, String value) {
       return switch (column.kind()) {
         case STRING -> value;
-        case DATE -> values.date(value);
-        case TIMESTAMP -> values.timestamp(value);
+        case DATE -> values[column.index()].date(value);
+        case TIMESTAMP -> values[column.index()].timestamp(value);
         case INT -> ValueParser.integer(value);
         case DECIMAL -> ValueParser.decimal(value, column.decimal());
         case BOOLEAN -> ValueParser.bool(value);
@@ -514,8 +625,8 @@ final class ExportReader implements Serializable {
 
     private String describe(Column column) {
       return switch (column.kind()) {
-        case DATE -> "a date (" + mapping.dateFormat() + ")";
-        case TIMESTAMP -> "a timestamp (" + mapping.timestampFormat() + ")";
+        case DATE, TIMESTAMP -> (column.kind() == Kind.DATE ? "a date (" : "a timestamp (")
+            + String.join(" or ", mapping.patterns(column.name())) + ")";
         case INT -> "an integer";
         case DECIMAL -> "a decimal(" + column.decimal().precision() + "," + column.decimal().scale() + ")";
         case BOOLEAN -> "a boolean (true/false)";
@@ -624,6 +735,11 @@ final class ExportReader implements Serializable {
     return new ArrayBasedMapData(new GenericArrayData(keys), new GenericArrayData(mapped));
   }
 
+  /** An export value as an expression sees it: an empty field is null, as in Spark's own CSV reader. */
+  private static String emptyToNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
+  }
+
   private static String shorten(String value) {
     return value.length() <= MAX_VALUE_IN_MESSAGE ? value : value.substring(0, MAX_VALUE_IN_MESSAGE) + "...";
   }
@@ -637,6 +753,10 @@ final class ExportReader implements Serializable {
 
     private final int part;
     private final int parts;
+    /** The header's column names (trimmed), or null without a header. */
+    private List<String> header;
+    /** Header field of each expression input; -1 for the line number. */
+    private int[] fieldOfInput;
     private long records;
 
     CsvRows(Lines lines, String name, int part, int parts) {
@@ -672,7 +792,9 @@ final class ExportReader implements Serializable {
           columnOfField[f] = target == null ? -1 : canonical.indexOf(target);
           unmappedNames[f] = target == null ? column : null;
         }
+        this.header = fields.stream().map(String::trim).toList();
         checkRequired(seen.keySet(), name);
+        bindInputs(new ArrayList<>(fields), name);
       } else {
         int max = mapping.columns().keySet().stream().mapToInt(Integer::parseInt).max().orElse(0);
         expectedFields = max;
@@ -685,6 +807,29 @@ final class ExportReader implements Serializable {
           columnOfField[f] = target == null ? -1 : canonical.indexOf(target);
           unmappedNames[f] = target == null ? "column_" + (f + 1) : null;
         }
+        List<String> names = new ArrayList<>();
+        for (int f = 0; f < max; f++) {
+          names.add("column_" + (f + 1));
+        }
+        bindInputs(names, name);
+      }
+    }
+
+    /** Finds each expression input among the header's columns (trimmed; Spark's case-insensitive rule). */
+    private void bindInputs(List<String> header, String name) {
+      if (expressions == null) {
+        return;
+      }
+      List<String> trimmed = header.stream().map(String::trim).toList();
+      String missing = missingInputs(trimmed);
+      if (missing != null) {
+        throw fileProblem(name, missing + "; fix the export or the expression");
+      }
+      List<String> inputs = expressions.inputs();
+      fieldOfInput = new int[inputs.size()];
+      for (int k = 0; k < inputs.size(); k++) {
+        fieldOfInput[k] = inputs.get(k).equals(MappingExpressions.LINE_NUMBER) ? -1
+            : MappingExpressions.indexOf(trimmed, inputs.get(k));
       }
     }
 
@@ -697,7 +842,7 @@ final class ExportReader implements Serializable {
       }
       if (!missing.isEmpty()) {
         throw fileProblem(name, "header lacks required column(s) " + String.join(", ", missing)
-            + "; fix the export or the column mapping " + mapping.configKey() + ".columns in conf/sources.conf");
+            + "; fix the export or the column mapping " + mapping.configKey() + ".columns (" + mapping.origin() + ")");
       }
     }
 
@@ -748,7 +893,8 @@ final class ExportReader implements Serializable {
       }
       if (status != CsvRecord.Status.OK) {
         String why = switch (status) {
-          case OPEN_QUOTE -> "a quoted field is never closed (unbalanced quotes)";
+          case OPEN_QUOTE -> "a quoted field is never closed (unbalanced quotes) within ingest.max-record-lines = "
+              + maxRecordLines + " lines; raise that key if the export has longer multi-line texts";
           case TEXT_AFTER_QUOTE -> "text follows a closing quote";
           default -> "a quote inside an unquoted field";
         };
@@ -771,6 +917,17 @@ final class ExportReader implements Serializable {
             unmapped = new LinkedHashMap<>();
           }
           unmapped.put(unmappedNames[f], fields.get(f));
+        }
+      }
+      if (expressions != null) {
+        Object[] inputs = new Object[fieldOfInput.length];
+        for (int k = 0; k < inputs.length; k++) {
+          int f = fieldOfInput[k];
+          inputs[k] = f < 0 ? (Object) first.number() : emptyToNull(fields.get(f));
+        }
+        InternalRow dropped = derive(first.number(), record, raw, unmapped, inputs);
+        if (dropped != null) {
+          return ownsIndex ? dropped : SKIPPED;
         }
       }
       return ownsKey(raw, index, part, parts) ? typed(first.number(), record, raw, unmapped) : SKIPPED;
@@ -826,6 +983,29 @@ final class ExportReader implements Serializable {
             unmapped = new LinkedHashMap<>();
           }
           unmapped.put(field.getKey(), value);
+        }
+      }
+      if (expressions != null) {
+        List<String> inputs = expressions.inputs();
+        Object[] values = new Object[inputs.size()];
+        for (int k = 0; k < values.length; k++) {
+          String input = inputs.get(k);
+          if (input.equals(MappingExpressions.LINE_NUMBER)) {
+            values[k] = line.number();
+            continue;
+          }
+          JsonNode value = node.get(input);
+          if (value == null) {
+            for (Iterator<String> names = node.fieldNames(); names.hasNext() && value == null; ) {
+              String candidate = names.next();
+              value = candidate.equalsIgnoreCase(input) ? node.get(candidate) : null;
+            }
+          }
+          values[k] = value == null ? null : emptyToNull(text(value));
+        }
+        InternalRow dropped = derive(line.number(), line.text(), raw, unmapped, values);
+        if (dropped != null) {
+          return dropped;
         }
       }
       return typed(line.number(), line.text(), raw, unmapped);

@@ -23,8 +23,23 @@ public record FileCounts(Entity entity, String file, long rowsRead, Map<String, 
     return rowsRead - rowsQuarantined();
   }
 
+  /**
+   * Rows dropped on purpose by the mapping (FILTERED by its where, DEDUPLICATED by its distinct-by): in
+   * quarantine like every row not accepted, but not a data-quality problem.
+   */
+  public long rowsDropped() {
+    return quarantinedByReason.getOrDefault(ReasonCode.FILTERED.name(), 0L)
+        + quarantinedByReason.getOrDefault(ReasonCode.DEDUPLICATED.name(), 0L);
+  }
+
+  /** Rows the quarantine-rate gate judges: read minus dropped on purpose. */
+  public long rowsJudged() {
+    return rowsRead - rowsDropped();
+  }
+
+  /** Share of the judged rows that were rejected (what ingest.max-quarantine-rate limits). */
   public double quarantineRate() {
-    return rowsRead == 0 ? 0 : (double) rowsQuarantined() / rowsRead;
+    return rowsJudged() == 0 ? 0 : (double) (rowsQuarantined() - rowsDropped()) / rowsJudged();
   }
 
   public FileCounts withStatus(String newStatus) {

@@ -11,7 +11,7 @@ import io.cpm.metrics.schema.Entity;
 import java.io.Serializable;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -126,19 +127,111 @@ public record IngestSettings(
     }
     String encoding = c.getString("encoding");
     checkEncoding(encoding, key + ".encoding", where);
-    String dateFormat = c.getString("date-format");
-    String timestampFormat = c.getString("timestamp-format");
-    checkPattern(dateFormat, key + ".date-format", where);
-    checkPattern(timestampFormat, key + ".timestamp-format", where);
     boolean header = c.getBoolean("header");
-    Map<String, String> columns = columns(entity, key, c.getConfig("columns"), header, format, where);
-    return new SourceMapping(entity, c.getString("file"), format, compression, delimiter.charAt(0), encoding,
-        header, c.getBoolean("required"), dateFormat, timestampFormat, columns, key);
+    Map<String, String> columns = columns(entity, key, c.getConfig("columns"), header, format, where,
+        c.getConfig("derive"));
+    List<MappingExpressions.Source> derived = new ArrayList<>();
+    List<String> canonical = Arrays.asList(entity.schema().fieldNames());
+    for (Map.Entry<String, ConfigValue> e : c.getConfig("derive").entrySet()) {
+      String column = e.getKey().replace("\"", "");
+      String deriveKey = key + ".derive." + e.getKey();
+      if (!canonical.contains(column)) {
+        throw CpmException.usage(deriveKey + ": not a canonical column of " + entity.entityName() + " (columns: "
+            + String.join(", ", canonical) + ") (" + where(e.getValue()) + ")");
+      }
+      if (columns.containsValue(column)) {
+        throw CpmException.usage(deriveKey + ": " + column + " is also renamed from an export column in " + key
+            + ".columns; keep one (" + where(e.getValue()) + ")");
+      }
+      derived.add(new MappingExpressions.Source(column, String.valueOf(e.getValue().unwrapped()), deriveKey,
+          where(e.getValue())));
+    }
+    String filter = c.getString("where").trim();
+    MappingExpressions.Source rowFilter = filter.isEmpty() ? null
+        : new MappingExpressions.Source(null, filter, key + ".where", where(c.getValue("where")));
+    Map<String, List<String>> patterns = patterns(entity, key, c, where);
+    List<String> distinctBy = c.getStringList("distinct-by");
+    for (String column : distinctBy) {
+      if (!canonical.contains(column)) {
+        throw CpmException.usage(key + ".distinct-by: '" + column + "' is not a canonical column of "
+            + entity.entityName() + " (" + where(c.getValue("distinct-by")) + ")");
+      }
+    }
+    String newestBy = c.getString("newest-by").trim();
+    if (!newestBy.isEmpty() && !canonical.contains(newestBy)) {
+      throw CpmException.usage(key + ".newest-by = " + newestBy + ": not a canonical column of " + entity.entityName()
+          + " (" + where(c.getValue("newest-by")) + ")");
+    }
+    String folder = c.getString("folder").trim();
+    if (!folder.isEmpty() && !Entity.sources().contains(folder)) {
+      throw CpmException.usage(key + ".folder = " + folder + ": expected one of " + Entity.sources()
+          + " (the landing folder holding the file; empty for " + entity.source() + ") ("
+          + where(c.getValue("folder")) + ")");
+    }
+    SourceMapping mapping = new SourceMapping(entity, folder.isEmpty() ? entity.source() : folder,
+        c.getString("file"), format, compression, delimiter.charAt(0), encoding, header, c.getBoolean("required"),
+        c.getBoolean("enabled"),
+        patterns, columns, derived, rowFilter, distinctBy, newestBy.isEmpty() ? null : newestBy, key, where);
+    // Resolves every expression with Spark's analyzer now, so --dry-run reports a wrong function, type or
+    // argument count before any file is read.
+    mapping.compile();
+    return mapping;
+  }
+
+  /**
+   * Accepted patterns per date and timestamp column: {@code formats.<column>} (a pattern or a list), else
+   * {@code date-format} or {@code timestamp-format} (each also a pattern or a list). Every pattern must parse
+   * back a full date (and time), so a year-only pattern is a config error, not a night of BAD_DATE rows.
+   */
+  private static Map<String, List<String>> patterns(Entity entity, String key, Config c, String where) {
+    List<String> dates = stringOrList(c, "date-format");
+    List<String> timestamps = stringOrList(c, "timestamp-format");
+    Config formats = c.getConfig("formats");
+    Map<String, List<String>> result = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> e : formats.entrySet()) {
+      String column = e.getKey().replace("\"", "");
+      StructField field = Arrays.stream(entity.schema().fields()).filter(f -> f.name().equals(column))
+          .findFirst().orElse(null);
+      if (field == null || !SourceMapping.temporal(field.dataType())) {
+        throw CpmException.usage(key + ".formats." + e.getKey() + ": not a date or timestamp column of "
+            + entity.entityName() + " (" + where(e.getValue()) + ")");
+      }
+    }
+    for (StructField f : entity.schema().fields()) {
+      if (!SourceMapping.temporal(f.dataType())) {
+        continue;
+      }
+      boolean timestamp = f.dataType().equals(DataTypes.TimestampType);
+      String patternKey = formats.hasPath(f.name()) ? key + ".formats." + f.name()
+          : key + (timestamp ? ".timestamp-format" : ".date-format");
+      List<String> list = formats.hasPath(f.name()) ? stringOrList(formats, f.name()) : timestamp ? timestamps : dates;
+      String origin = formats.hasPath(f.name()) ? where(formats.getValue(f.name()))
+          : where(c.getValue(timestamp ? "timestamp-format" : "date-format"));
+      if (list.isEmpty()) {
+        throw CpmException.usage(patternKey + " lists no pattern (" + origin + ")");
+      }
+      for (String pattern : list) {
+        String why = ValueParser.unusable(pattern, timestamp);
+        if (why != null) {
+          throw CpmException.usage(patternKey + " = '" + pattern + "' for " + f.name() + ": " + why + " (" + origin
+              + ")");
+        }
+      }
+      result.put(f.name(), List.copyOf(list));
+    }
+    return result;
+  }
+
+  private static List<String> stringOrList(Config c, String path) {
+    return c.getValue(path).valueType() == com.typesafe.config.ConfigValueType.LIST ? c.getStringList(path)
+        : List.of(c.getString(path));
   }
 
   /** Completes the configured renames with identity mappings and checks every target is canonical. */
   private static Map<String, String> columns(Entity entity, String key, Config configured, boolean header,
-      Format format, String where) {
+      Format format, String where, Config derive) {
+    java.util.Set<String> derived = new java.util.HashSet<>();
+    derive.root().keySet().forEach(k -> derived.add(k.replace("\"", "")));
     List<String> canonical = Arrays.asList(entity.schema().fieldNames());
     Map<String, String> result = new LinkedHashMap<>();
     Map<String, String> sourceOf = new LinkedHashMap<>();
@@ -169,20 +262,20 @@ public record IngestSettings(
     }
     for (String column : canonical) {
       boolean usable = header || format == Format.JSONL;
-      if (!sourceOf.containsKey(column) && !result.containsKey(column) && usable) {
+      if (!sourceOf.containsKey(column) && !result.containsKey(column) && usable && !derived.contains(column)) {
         result.put(column, column);
         sourceOf.put(column, column);
       }
     }
     List<String> missing = new java.util.ArrayList<>();
     for (StructField field : entity.schema().fields()) {
-      if (!field.nullable() && !sourceOf.containsKey(field.name())) {
+      if (!field.nullable() && !sourceOf.containsKey(field.name()) && !derived.contains(field.name())) {
         missing.add(field.name());
       }
     }
     if (!missing.isEmpty()) {
       throw CpmException.usage(key + ".columns leaves required canonical column(s) " + String.join(", ", missing)
-          + " of " + entity.entityName() + " without a source column (" + where + ")");
+          + " of " + entity.entityName() + " without a source column or a derive expression (" + where + ")");
     }
     return result;
   }
@@ -201,14 +294,6 @@ public record IngestSettings(
     }
   }
 
-  private static void checkPattern(String pattern, String key, String where) {
-    try {
-      DateTimeFormatter.ofPattern(pattern);
-    } catch (IllegalArgumentException e) {
-      throw CpmException.usage(key + " = '" + pattern + "': " + e.getMessage() + " (" + where + ")");
-    }
-  }
-
   private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String key, String where) {
     try {
       return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
@@ -219,8 +304,17 @@ public record IngestSettings(
     }
   }
 
-  /** File and line a value was set in, e.g. {@code conf/sources.conf: 12}. */
-  private static String where(ConfigValue value) {
-    return value.origin().description();
+  /**
+   * File and line a value was set in, e.g. {@code conf/sources.conf: 12}: for a value merged from several files
+   * the one that set it last (the user's file, before the built-in defaults).
+   */
+  static String where(ConfigValue value) {
+    String description = value.origin().description();
+    if (description.startsWith("merge of ")) {
+      description = description.substring("merge of ".length());
+      int comma = description.indexOf(',');
+      description = comma < 0 ? description : description.substring(0, comma);
+    }
+    return description;
   }
 }

@@ -191,11 +191,13 @@ public final class IngestStage implements Stage {
       // Compressing the cache costs more CPU (dictionary statistics per column) than reading it back saves.
       String compressed = spark.conf().get(CACHE_COMPRESSED, "true");
       spark.conf().set(CACHE_COMPRESSED, "false");
+      checkHeaders(context, present);
       try {
         parseAll(context, settings, present, hadoopConf, pool);
       } finally {
         spark.conf().set(CACHE_COMPRESSED, compressed);
       }
+      deduplicate(context, present, pool);
       flagDuplicates(context, present, pool);
       flagUnknownCustomers(context, present, pool);
       flagUnknownCurrencies(context, present, pool);
@@ -241,7 +243,7 @@ public final class IngestStage implements Stage {
   }
 
   private static String expectedName(Work w, LocalDate runDate) {
-    return runDate + "/" + w.entity.source() + "/" + w.mapping.file();
+    return runDate + "/" + w.mapping.folder() + "/" + w.mapping.file();
   }
 
   /**
@@ -255,21 +257,34 @@ public final class IngestStage implements Stage {
     List<Work> result = new ArrayList<>();
     List<String> notArrived = new ArrayList<>();
     List<String> missingFiles = new ArrayList<>();
+    // Export file names matched by some mapping, per landing folder (a folder's other files are strays).
+    Map<String, java.util.Set<String>> matchedByFolder = new LinkedHashMap<>();
     try {
       for (String source : sources) {
-        Path folder = new Path(landing + "/" + context.runDate() + "/" + source);
-        FileSystem fs = folder.getFileSystem(conf);
-        if (!fs.isDirectory(folder)) {
-          notArrived.add(folder.toString());
-          continue;
-        }
-        if (!completionMarker.isEmpty() && !fs.isFile(new Path(folder, completionMarker))) {
-          notArrived.add(new Path(folder, completionMarker) + " (completion marker, ingest.completion-marker)");
-          continue;
-        }
-        java.util.Set<String> matched = new java.util.HashSet<>();
         for (Entity entity : Entity.ofSource(source)) {
           SourceMapping mapping = settings.mapping(entity);
+          if (!mapping.enabled()) {
+            continue;
+          }
+          // A mapping may read another source's folder (several entities from one export).
+          Path folder = new Path(landing + "/" + context.runDate() + "/" + mapping.folder());
+          FileSystem fs = folder.getFileSystem(conf);
+          if (!fs.isDirectory(folder)) {
+            if (!notArrived.contains(folder.toString())) {
+              notArrived.add(folder.toString());
+            }
+            continue;
+          }
+          Path marker = new Path(folder, completionMarker);
+          if (!completionMarker.isEmpty() && !fs.isFile(marker)) {
+            String missing = marker + " (completion marker, ingest.completion-marker)";
+            if (!notArrived.contains(missing)) {
+              notArrived.add(missing);
+            }
+            continue;
+          }
+          java.util.Set<String> matched = matchedByFolder.computeIfAbsent(mapping.folder(),
+              k -> new java.util.HashSet<>());
           FileStatus[] matches = fs.globStatus(new Path(folder, mapping.file()));
           List<FileStatus> files = matches == null ? List.of()
               : Arrays.stream(matches).filter(FileStatus::isFile).sorted().toList();
@@ -279,15 +294,18 @@ public final class IngestStage implements Stage {
           files.forEach(f -> matched.add(f.getPath().getName()));
           List<String> paths = files.stream().map(f -> f.getPath().toString()).toList();
           List<String> names = files.stream()
-              .map(f -> context.runDate() + "/" + source + "/" + f.getPath().getName()).toList();
+              .map(f -> context.runDate() + "/" + mapping.folder() + "/" + f.getPath().getName()).toList();
           result.add(new Work(entity, mapping, paths, names, files.stream().map(FileStatus::getLen).toList()));
         }
-        for (FileStatus f : fs.listStatus(folder)) {
+      }
+      for (Map.Entry<String, java.util.Set<String>> folderFiles : matchedByFolder.entrySet()) {
+        Path folder = new Path(landing + "/" + context.runDate() + "/" + folderFiles.getKey());
+        for (FileStatus f : folder.getFileSystem(conf).listStatus(folder)) {
           String name = f.getPath().getName();
           // Hidden and underscore files (.part uploads, _SUCCESS, Hadoop's _temporary) are not exports.
-          if (f.isFile() && !matched.contains(name) && !name.startsWith(".") && !name.startsWith("_")
+          if (f.isFile() && !folderFiles.getValue().contains(name) && !name.startsWith(".") && !name.startsWith("_")
               && !name.equals(completionMarker)) {
-            strays.add(context.runDate() + "/" + source + "/" + name);
+            strays.add(context.runDate() + "/" + folderFiles.getKey() + "/" + name);
           }
         }
       }
@@ -306,6 +324,77 @@ public final class IngestStage implements Stage {
     }
     Collections.sort(strays);
     return result;
+  }
+
+  /**
+   * Reads the header of every file of the run before any file is parsed, so a missing column (renamed or used by
+   * an expression) is reported at once for all files, in seconds, and nothing is written (exit 3).
+   */
+  private void checkHeaders(PipelineContext context, List<Work> work) {
+    Configuration conf = context.spark().sparkContext().hadoopConfiguration();
+    List<String> problems = new ArrayList<>();
+    for (Work w : work) {
+      ExportReader reader = new ExportReader(w.mapping, settings, context.runDate());
+      for (int i = 0; i < w.paths.size(); i++) {
+        try {
+          reader.checkHeader(w.paths.get(i), w.names.get(i), conf);
+        } catch (CpmException e) {
+          problems.add(e.getMessage());
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw CpmException.dataQuality(String.join("; ", problems) + ". No file was parsed and no table was changed.");
+    }
+  }
+
+  /**
+   * DEDUPLICATED: for a mapping with {@code distinct-by}, of the rows (across its files) that passed the row
+   * checks and share the distinct-by values only one is kept: the first by file and line, or with
+   * {@code newest-by} the one with its latest value (ties: the later line). Replaces the cached
+   * rows, so the later checks and the writes see the outcome.
+   */
+  private void deduplicate(PipelineContext context, List<Work> work, ExecutorService pool) {
+    runAll(pool, work.stream().filter(w -> !w.mapping.distinctBy().isEmpty()).toList(), w -> {
+      Column[] by = w.mapping.distinctBy().stream().map(c -> col(ExportReader.TYPED + "." + c)).toArray(Column[]::new);
+      Column[] order = w.mapping.newestBy() == null
+          ? new Column[] {col(ExportReader.SOURCE_FILE).asc(), col(ExportReader.ROW_NUMBER).asc()}
+          : new Column[] {col(ExportReader.TYPED + "." + w.mapping.newestBy()).desc_nulls_last(),
+              col(ExportReader.SOURCE_FILE).desc(), col(ExportReader.ROW_NUMBER).desc()};
+      org.apache.spark.sql.expressions.WindowSpec group = Window.partitionBy(by).orderBy(order);
+      Column ok = col(ExportReader.REASON).isNull();
+      Column rank = functions.when(ok, functions.row_number().over(group));
+      Column kept = functions.when(ok, functions.first(functions.concat(col(ExportReader.SOURCE_FILE), lit(" line "),
+          col(ExportReader.ROW_NUMBER).cast("string"))).over(group));
+      String what = String.join(", ", w.mapping.distinctBy());
+      Dataset<Row> ranked = w.parsed.withColumn("_rank", rank).withColumn("_kept", kept);
+      Column dropped = col("_rank").gt(1);
+      Dataset<Row> result = ranked
+          .withColumn(ExportReader.REASON, functions.when(dropped, lit(ReasonCode.DEDUPLICATED.name()))
+              .otherwise(col(ExportReader.REASON)))
+          .withColumn(ExportReader.MESSAGE, functions.when(dropped, functions.concat(lit("same " + what
+              + " as the row kept (" + w.mapping.configKey() + ".distinct-by, "
+              + (w.mapping.newestBy() == null ? "first row wins" : "latest " + w.mapping.newestBy() + " wins") + "): "),
+              col("_kept"))).otherwise(col(ExportReader.MESSAGE)))
+          .withColumn(ExportReader.KEY_REPEATED, functions.when(dropped, lit(false))
+              .otherwise(col(ExportReader.KEY_REPEATED)))
+          .drop("_rank", "_kept")
+          .select(w.parsed.columns()[0], java.util.Arrays.copyOfRange(w.parsed.columns(), 1, w.parsed.columns().length))
+          .persist();
+      List<Row> counts = result.where(col(ExportReader.REASON).equalTo(ReasonCode.DEDUPLICATED.name()))
+          .groupBy(ExportReader.SOURCE_FILE).count().collectAsList();
+      long repeated = result.where(col(ExportReader.KEY_REPEATED)).count();
+      Dataset<Row> old = w.parsed;
+      w.parsed = result;
+      w.repeatedKeys = repeated;
+      old.unpersist();
+      for (Row r : counts) {
+        w.parseCounts.get(r.getString(0)).put(ReasonCode.DEDUPLICATED.name(), r.getLong(1));
+        context.progress().step(NAME, String.format(Locale.ROOT, "%s (%s): %,d rows deduplicated by %s",
+            r.getString(0), w.entity.entityName(), r.getLong(1), what));
+      }
+      return null;
+    });
   }
 
   /**
@@ -599,13 +688,15 @@ public final class IngestStage implements Stage {
     double limit = settings.maxQuarantineRate();
     List<String> failures = new ArrayList<>();
     for (FileCounts c : counts) {
-      if (c.rowsRead() >= settings.gateMinRows() && c.quarantineRate() > limit) {
-        failures.add(String.format(Locale.ROOT, "%s quarantined %,d of %,d rows (%.1f %%; %s)", c.file(),
-            c.rowsQuarantined(), c.rowsRead(), 100 * c.quarantineRate(), c.quarantinedByReason()));
+      if (c.rowsJudged() >= settings.gateMinRows() && c.quarantineRate() > limit) {
+        failures.add(String.format(Locale.ROOT, "%s (%s) quarantined %,d of %,d rows (%.1f %%; %s)", c.file(),
+            c.entity().entityName(), c.rowsQuarantined() - c.rowsDropped(), c.rowsJudged(),
+            100 * c.quarantineRate(), c.quarantinedByReason()));
       }
     }
-    long read = counts.stream().mapToLong(FileCounts::rowsRead).sum();
-    long quarantined = counts.stream().mapToLong(FileCounts::rowsQuarantined).sum();
+    // Rows a mapping drops on purpose (FILTERED, DEDUPLICATED) are neither good nor bad rows for the gate.
+    long read = counts.stream().mapToLong(FileCounts::rowsJudged).sum();
+    long quarantined = counts.stream().mapToLong(c -> c.rowsQuarantined() - c.rowsDropped()).sum();
     if (read > 0 && (double) quarantined / read > limit) {
       failures.add(String.format(Locale.ROOT, "the run quarantined %,d of %,d rows (%.1f %%)", quarantined, read,
           100.0 * quarantined / read));
@@ -723,15 +814,15 @@ public final class IngestStage implements Stage {
   private static void printSummary(PrintWriter out, List<FileCounts> counts, LocalDate runDate) {
     out.println();
     out.println("ingest " + runDate + ": rows read = accepted + quarantined, per file");
-    out.println(String.format(Locale.ROOT, "%-40s %12s %12s %12s  %-8s  %s", "file", "read", "accepted",
-        "quarantined", "status", "reasons"));
+    out.println(String.format(Locale.ROOT, "%-40s %12s %12s %12s  %-8s  %-15s  %s", "file", "read", "accepted",
+        "quarantined", "status", "entity", "reasons"));
     long read = 0;
     long accepted = 0;
     long quarantined = 0;
     for (FileCounts c : counts) {
-      out.println(String.format(Locale.ROOT, "%-40s %,12d %,12d %,12d  %-8s  %s", c.file(), c.rowsRead(),
-          c.rowsAccepted(), c.rowsQuarantined(), c.status(), c.quarantinedByReason().isEmpty() ? ""
-              : c.quarantinedByReason()));
+      out.println(String.format(Locale.ROOT, "%-40s %,12d %,12d %,12d  %-8s  %-15s  %s", c.file(), c.rowsRead(),
+          c.rowsAccepted(), c.rowsQuarantined(), c.status(), c.entity().entityName(),
+          c.quarantinedByReason().isEmpty() ? "" : c.quarantinedByReason()));
       read += c.rowsRead();
       accepted += c.rowsAccepted();
       quarantined += c.rowsQuarantined();

@@ -12,6 +12,8 @@ public enum ReasonCode {
   MALFORMED_LINE,
   /** A CSV record with more or fewer fields than the header. */
   WRONG_FIELD_COUNT,
+  /** The mapping's row filter ({@code where}) does not keep the row; not counted by the quarantine-rate gate. */
+  FILTERED,
   /** A business key column is empty. */
   MISSING_KEY,
   /** A non-nullable column other than the key is empty. */
@@ -28,6 +30,11 @@ public enum ReasonCode {
   OUT_OF_RANGE,
   /** The entity's business date is after the run date. */
   FUTURE_DATE,
+  /**
+   * The mapping declares {@code distinct-by} and an earlier (or, with {@code newest-by}, a newer) row has the
+   * same values: one export row per order line feeding orders and customers. Not counted by the gate.
+   */
+  DEDUPLICATED,
   /** The key was already seen earlier in the same file; the first occurrence is kept. */
   DUPLICATE_KEY,
   /** customer_id is neither in silver customers nor among this run's accepted accounts. */

@@ -6,17 +6,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 
 /**
- * How one export file maps to a canonical {@link Entity}: where it is, how it is encoded and which export
- * column feeds which canonical column ({@code sources.<source>.<entity>} in {@code conf/sources.conf}).
+ * How one export file maps to a canonical {@link Entity}: where it is, how it is encoded, which export column
+ * feeds which canonical column, which canonical columns are Spark SQL expressions over the export's columns,
+ * which rows are kept and how repeated rows collapse ({@code sources.<source>.<entity>} in
+ * {@code conf/sources.conf}, or a preset under {@code conf/presets/}).
  *
- * @param file file name or glob inside {@code <landing>/<run date>/<source>/}
+ * @param folder folder under {@code <landing>/<run date>/} holding the file; the source name by default, another
+ *     source's folder when several entities come from one export
+ * @param file file name or glob inside that folder
  * @param columns export column name (or 1-based position when {@code header} is false) to canonical name,
  *     complete: every canonical column the export provides is listed, identity renames included
+ * @param enabled false for an entity the exporting system does not deliver: no file is looked for, its folder
+ *     need not exist
+ * @param patterns accepted date or timestamp patterns per date/timestamp canonical column, tried in order
+ * @param derived Spark SQL expression per canonical column ({@code derive}), with key and origin for messages
+ * @param where row filter ({@code where}); null when every row is kept
+ * @param distinctBy canonical columns whose repeats in this mapping's files collapse to one row (DEDUPLICATED);
+ *     empty for none
+ * @param newestBy with {@code distinctBy}: the canonical column whose latest value wins; null: the first row wins
+ * @param origin config file and line the mapping was set in (Typesafe Config's origin), for messages
  */
 public record SourceMapping(
     Entity entity,
+    String folder,
     String file,
     Format format,
     Compression compression,
@@ -24,10 +41,15 @@ public record SourceMapping(
     String encoding,
     boolean header,
     boolean required,
-    String dateFormat,
-    String timestampFormat,
+    boolean enabled,
+    Map<String, List<String>> patterns,
     Map<String, String> columns,
-    String configKey) implements Serializable {
+    List<MappingExpressions.Source> derived,
+    MappingExpressions.Source where,
+    List<String> distinctBy,
+    String newestBy,
+    String configKey,
+    String origin) implements Serializable {
 
   /** Export file format. */
   public enum Format { CSV, JSONL }
@@ -37,14 +59,17 @@ public record SourceMapping(
 
   public SourceMapping {
     Objects.requireNonNull(entity, "entity");
+    Objects.requireNonNull(folder, "folder");
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(compression, "compression");
     Objects.requireNonNull(encoding, "encoding");
-    Objects.requireNonNull(dateFormat, "dateFormat");
-    Objects.requireNonNull(timestampFormat, "timestampFormat");
+    patterns = Map.copyOf(patterns);
     columns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    derived = List.copyOf(derived);
+    distinctBy = List.copyOf(distinctBy);
     Objects.requireNonNull(configKey, "configKey");
+    Objects.requireNonNull(origin, "origin");
   }
 
   public String source() {
@@ -61,8 +86,34 @@ public record SourceMapping(
     return columns.get(exportColumn);
   }
 
+  /** The accepted patterns of a date or timestamp canonical column. */
+  public List<String> patterns(String column) {
+    return patterns.get(column);
+  }
+
+  /** Whether any column is an expression or rows are filtered (the rename-only path skips all of that). */
+  public boolean hasExpressions() {
+    return !derived.isEmpty() || where != null;
+  }
+
+  /** The expressions compiled by Spark's analyzer (config errors name the key and origin), or null. */
+  public MappingExpressions compile() {
+    if (!hasExpressions()) {
+      return null;
+    }
+    Map<String, DataType> types = new LinkedHashMap<>();
+    for (StructField f : entity.schema().fields()) {
+      types.put(f.name(), f.dataType());
+    }
+    return MappingExpressions.compile(derived, where, types);
+  }
+
   /** The canonical columns that must be present in every export (non-nullable in {@link Entity#schema()}). */
   public List<String> requiredColumns() {
     return java.util.Arrays.stream(entity.schema().fields()).filter(f -> !f.nullable()).map(f -> f.name()).toList();
+  }
+
+  static boolean temporal(DataType type) {
+    return type.equals(DataTypes.DateType) || type.equals(DataTypes.TimestampType);
   }
 }

@@ -42,4 +42,20 @@ class IngestCommandTest {
     assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(result.err()).contains("sources.erp.orders.columns.\"Order No\" = order_number", "bad.conf");
   }
+
+  @Test
+  void checkMappingReadsOnlyTheFirstRowsAndDryRunRunsTheSameCheck() {
+    String landing = "paths.landing=" + RepoFiles.path("sample-data/landing");
+    CliRunner.Result check = CliRunner.run("check-mapping", "--run-date", "2025-03-29", "--config", CONF, "--set",
+        landing, "--rows", "40");
+    assertThat(check.exitCode()).as(check.err()).isEqualTo(ExitCode.OK);
+    assertThat(check.out()).contains("sources.crm.accounts  (", "sources.conf: ", "2025-03-29/crm/accounts.csv",
+        "columns found: customer_id, name,", "first 40 rows: 40 accepted by the row checks",
+        "2025-03-29/erp/order_lines.csv.gz", "sample line 2: order_id=");
+    CliRunner.Result missing = CliRunner.run("ingest", "--run-date", "2025-03-29", "--config", CONF, "--set",
+        landing, "--set", "sources.erp.orders.derive.status=lower(state)", "--dry-run");
+    assertThat(missing.exitCode()).as(missing.out()).isEqualTo(ExitCode.DATA_QUALITY);
+    assertThat(missing.out()).contains("stages = [ingest]", "PROBLEM: file 2025-03-29/erp/orders.csv",
+        "header lacks column(s) 'state' used by sources.erp.orders.derive.status");
+  }
 }

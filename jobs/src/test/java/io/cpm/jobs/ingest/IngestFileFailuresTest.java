@@ -110,6 +110,15 @@ class IngestFileFailuresTest {
   }
 
   @Test
+  void aColumnAnExpressionUsesIsCheckedInEveryHeaderBeforeAnyFileIsParsed() {
+    goodAccounts("2025-03-10");
+    landing.file("2025-03-10", "erp", "orders.csv", "order_id,customer_id,order_date,status,currency",
+        "O1,C2,2025-03-01,open,EUR");
+    assertFails("2025-03-10", ExitCode.DATA_QUALITY, "2025-03-10/erp/orders.csv", "header lacks column(s) 'state'",
+        "sources.erp.orders.derive.status", "No file was parsed", "--set", "sources.erp.orders.derive.status=lower(state)");
+  }
+
+  @Test
   void everyFileProblemOfTheRunIsReportedTogether() {
     landing.file("2025-03-09", "crm", "accounts.csv", "customer_id,name");
     landing.bytes("2025-03-09", "erp", "orders.csv", new byte[0]);

@@ -71,12 +71,31 @@ final class Landing {
     return out.toByteArray();
   }
 
+  /** Copies a landing tree ({@code <date>/<folder>/<file>}) into this landing folder. */
+  Landing copyFrom(Path tree) {
+    try (java.util.stream.Stream<Path> files = Files.walk(tree)) {
+      for (Path from : files.filter(Files::isRegularFile).toList()) {
+        Path to = landing.resolve(tree.relativize(from).toString());
+        Files.createDirectories(to.getParent());
+        Files.copy(from, to);
+      }
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Runs {@code cpm ingest --run-date date} (plus extra args) against this landing folder and warehouse. */
   CliRunner.Result ingest(String date, String... extra) {
+    return run("ingest", date, extra);
+  }
+
+  /** Runs {@code cpm <command> --run-date date} (plus extra args) against this landing folder and warehouse. */
+  CliRunner.Result run(String command, String date, String... extra) {
     try {
       Path file = root.resolve("test.conf");
       Files.writeString(file, config.toString());
-      List<String> args = new ArrayList<>(List.of("ingest", "--run-date", date, "--config", file.toString(),
+      List<String> args = new ArrayList<>(List.of(command, "--run-date", date, "--config", file.toString(),
           "--set", "paths.landing=" + landing, "--set", "paths.warehouse=" + warehouse,
           "--set", "catalog.database=" + database));
       args.addAll(List.of(extra));
