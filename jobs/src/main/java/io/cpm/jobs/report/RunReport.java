@@ -52,7 +52,8 @@ public final class RunReport {
 
   /** The sections in page order. */
   public List<Section> sections() {
-    return List.of(kpis(), segments(), churnModel(), clv(), lifecycle(), dataQuality(), pipeline());
+    return List.of(kpis(), segments(), churnModel(), clv(), lifecycle(), dataQuality(),
+        NotComputed.section(tables, runDate), pipeline());
   }
 
   /** The whole page. */

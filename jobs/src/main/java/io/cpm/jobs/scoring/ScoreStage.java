@@ -89,6 +89,7 @@ public final class ScoreStage implements Stage {
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put(TABLE, tables.qualifiedName(TABLE));
     outputs.put(ModelRuns.TABLE, modelRuns.size() + " rows");
+    io.cpm.jobs.report.NotComputed.record(context, name(), notes);
     return new StageResult(name(), rows, outputs, notes);
   }
 
