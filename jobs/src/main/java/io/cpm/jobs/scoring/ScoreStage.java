@@ -190,25 +190,30 @@ public final class ScoreStage implements Stage {
     notes.add(String.format(java.util.Locale.ROOT, "CLV %s on %d sufficient-statistic rows: LL %.1f, %d iterations",
         result.purchases().model().name(), result.sufficientStatisticRows(), result.purchases().logLikelihood(),
         result.purchases().iterations()));
-    // A CLV that is not a finite number is unknown (null), not a value: NaN sorts above every number in Spark
-    // and would get grade A.
-    Column value = round(col(ClvScoring.CLV), 2);
     Dataset<Row> scored = result.scored().select(col(RepeatPurchaseData.CUSTOMER).as("_clv_customer"),
         col(ClvScoring.EXPECTED_PURCHASES).as("expected_purchases_90d"), col(ClvScoring.P_ALIVE).as("p_alive"),
-        when(org.apache.spark.sql.functions.isnan(value).or(value.isin(Double.POSITIVE_INFINITY,
-            Double.NEGATIVE_INFINITY)), lit(null).cast(DataTypes.DoubleType)).otherwise(value).as("clv_12m"))
-        .cache();
+        round(col(ClvScoring.CLV), 2).as("clv_12m"));
+    return withGrades(scored, clv.gradeA(), clv.gradeB(), clv.gradeC());
+  }
+
+  /**
+   * Adds {@code clv_grade} (A = top share {@code a} of the customers with a CLV, then B, C, rest D) and makes a
+   * clv_12m that is not a finite number null: it is unknown, not a value (NaN sorts above every number in Spark
+   * and would get grade A). A customer without a CLV gets no grade.
+   */
+  static Dataset<Row> withGrades(Dataset<Row> scored, double a, double b, double c) {
+    Column value = col("clv_12m");
+    Dataset<Row> known = scored.withColumn("clv_12m", when(org.apache.spark.sql.functions.isnan(value)
+        .or(value.isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)), lit(null).cast(DataTypes.DoubleType))
+        .otherwise(value)).cache();
     // Exact quantiles (relative error 0) of CLV rounded to cents: an approximate sketch depends on the order rows
     // arrive in, and last-bit noise from summing in a different order could move a customer across a grade cut.
-    // Nulls are left out of the quantiles and get no grade.
-    double[] cut = scored.stat().approxQuantile("clv_12m",
-        new double[] {1 - clv.gradeA(), 1 - clv.gradeA() - clv.gradeB(), 1 - clv.gradeA() - clv.gradeB() - clv.gradeC()},
-        0.0);
+    // Nulls are left out of the quantiles.
+    double[] cut = known.stat().approxQuantile("clv_12m", new double[] {1 - a, 1 - a - b, 1 - a - b - c}, 0.0);
     if (cut.length < 3) {
-      notes.add(NotComputed.note("model", "clv_grade", "no customer has a CLV"));
-      return scored.withColumn("clv_grade", lit(null).cast(DataTypes.StringType));
+      return known.withColumn("clv_grade", lit(null).cast(DataTypes.StringType));
     }
-    return scored.withColumn("clv_grade", grade(col("clv_12m"), cut));
+    return known.withColumn("clv_grade", grade(col("clv_12m"), cut));
   }
 
   /** A to D by the cuts; null for a customer without a CLV (no purchase, or an unknown value). */
