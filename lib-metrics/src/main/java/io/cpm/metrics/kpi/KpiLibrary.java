@@ -205,7 +205,7 @@ public final class KpiLibrary {
     Map<String, KpiDefinition.Direction> result = new LinkedHashMap<>();
     List<KpiDefinition> all = new ArrayList<>(definitions(params));
     all.add(lostReasonShare("any"));
-    all.add(openPipelineValue("any"));
+    all.add(openPipelineValue("any", params.features().baseCurrency()));
     for (KpiDefinition definition : all) {
       result.putIfAbsent(family(definition.name()), definition.direction());
     }
@@ -226,9 +226,9 @@ public final class KpiLibrary {
   }
 
   /** The member of the open-pipeline-by-stage family for one stage ({@code open_pipeline_value.<stage>}). */
-  static KpiDefinition openPipelineValue(String stage) {
+  static KpiDefinition openPipelineValue(String stage, String money) {
     return new KpiDefinition("open_pipeline_value." + stage, "sum(amount) of opportunities open at the run date"
-        + " in this stage", "money", CONVERSION, OPERATIONAL, AUXILIARY, HIGHER_IS_BETTER,
+        + " in this stage", money, CONVERSION, OPERATIONAL, AUXILIARY, HIGHER_IS_BETTER,
         measure(OPEN_BY_STAGE + "." + stage), one(), 1, SALES_SCOPES);
   }
 
@@ -262,7 +262,7 @@ public final class KpiLibrary {
       definitions.add(lostReasonShare(reason));
     }
     for (String stage : table.suffixes(OPEN_BY_STAGE)) {
-      definitions.add(openPipelineValue(stage));
+      definitions.add(openPipelineValue(stage, params.features().baseCurrency()));
     }
     List<Row> rows = new Evaluation(table, periods).run(definitions, inputs.scores().isPresent());
     SparkSession spark = inputs.features().sparkSession();
@@ -284,7 +284,7 @@ public final class KpiLibrary {
     }
     List<KpiDefinition> all = new ArrayList<>(definitions(params));
     all.add(lostReasonShare("*"));
-    all.add(openPipelineValue("*"));
+    all.add(openPipelineValue("*", params.features().baseCurrency()));
     Map<String, String> result = new LinkedHashMap<>();
     Map<String, String> byKpi = new HashMap<>();
     for (KpiDefinition definition : all) {
