@@ -181,6 +181,8 @@ class PartialSourcesNightlyTest {
     CliRunner.Result result = CliRunner.run(args.toArray(String[]::new));
     assertThat(result.exitCode()).as(name + ": " + result.err() + result.out()).isZero();
     assertThat(result.err()).as(name).doesNotContain("Exception");
+    // Stage timings in the test output, to keep an eye on what this test costs CI.
+    result.out().lines().filter(l -> l.contains(" done: ")).forEach(l -> System.out.println(name + " " + l));
     return new Run(root.resolve("warehouse"), result.out());
   }
 

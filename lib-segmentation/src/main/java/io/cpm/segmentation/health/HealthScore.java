@@ -49,7 +49,9 @@ public final class HealthScore {
     Column support = clamp(lit(100).multiply(lit(1).minus(
         number("tickets_12m").plus(coalesce(number("complaints_12m"), lit(0.0))
             .multiply(p.complaintWeight())).divide(p.supportMaxLoad()))));
-    Column lateDays = greatest(lit(0.0), number("avg_days_to_pay").minus(p.paymentTermsDays()));
+    // greatest skips nulls: without a paid invoice the lateness is unknown (null), not 0 days (a perfect payer).
+    Column lateDays = when(number("avg_days_to_pay").isNull(), lit(null).cast(DataTypes.DoubleType))
+        .otherwise(greatest(lit(0.0), number("avg_days_to_pay").minus(p.paymentTermsDays())));
     Column overdueShare = least(lit(1.0), coalesce(number("overdue_amount"), lit(0.0))
         .divide(greatest(coalesce(number("revenue_12m"), lit(0.0)), lit(1.0))));
     Column payment = clamp(lit(100).multiply(lit(1).minus(lateDays.divide(p.paymentLateMaxDays()))))
