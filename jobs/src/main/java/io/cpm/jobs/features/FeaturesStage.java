@@ -37,6 +37,14 @@ public final class FeaturesStage implements Stage {
       throw CpmException.dataQuality("orders/invoices: " + e.getMessage());
     }
     long rows = context.tables().replaceRunDateAndCount(features, TABLE, context.runDate());
-    return StageResult.of(NAME, rows, Map.of(TABLE, context.tables().qualifiedName(TABLE)));
+    // Features whose source is not exported are null for everyone: one note per reason, naming the features.
+    java.util.Map<String, java.util.List<String>> byReason = new java.util.TreeMap<>();
+    CustomerFeatures.unavailable(context.silver())
+        .forEach((feature, reason) -> byReason.computeIfAbsent(reason, r -> new java.util.ArrayList<>()).add(feature));
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    byReason.forEach((reason, names) -> notes.add(io.cpm.jobs.report.NotComputed.note("feature",
+        String.join(",", names), reason)));
+    io.cpm.jobs.report.NotComputed.record(context, NAME, notes);
+    return new StageResult(NAME, rows, Map.of(TABLE, context.tables().qualifiedName(TABLE)), notes);
   }
 }

@@ -131,8 +131,22 @@ public final class IngestStage implements Stage {
     }
   }
 
+  /**
+   * The source systems the company exports ({@code ingest.sources}; all three by default): a company without a
+   * ticket system or an ERP lists the others, and the nightly run does not wait for the missing folders.
+   */
   public static IngestStage allSources(CpmConfig config) {
-    return new IngestStage(Entity.sources(), config);
+    List<String> sources;
+    try {
+      sources = config.section("ingest").getStringList("sources");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw CpmException.usage("invalid ingest.sources in " + config.origin() + ": " + e.getMessage());
+    }
+    if (sources.isEmpty()) {
+      throw CpmException.usage("ingest.sources in " + config.origin() + " is empty: list at least one of "
+          + String.join(", ", Entity.sources()));
+    }
+    return new IngestStage(sources, config);
   }
 
   @Override
@@ -589,8 +603,9 @@ public final class IngestStage implements Stage {
     Dataset<Row> knownIds = known.distinct().persist();
     try {
       runAll(pool, referencing, w -> {
+        // A null customer_id (allowed where the schema allows it: opportunities without an account) is no reference.
         Dataset<Row> candidates = accepted(w).select(col(ExportReader.SOURCE_FILE), col(ExportReader.ROW_NUMBER),
-            col(ExportReader.TYPED + "." + CUSTOMER_ID).as(CUSTOMER_ID));
+            col(ExportReader.TYPED + "." + CUSTOMER_ID).as(CUSTOMER_ID)).where(col(CUSTOMER_ID).isNotNull());
         List<Row> unknown = candidates.join(broadcast(knownIds),
                 candidates.col(CUSTOMER_ID).equalTo(knownIds.col(CUSTOMER_ID)), "left_anti")
             .collectAsList();

@@ -34,7 +34,8 @@ public record KpisSettings(KpiParameters parameters, AlertRules alertRules) {
           section.getInt("inactive-days"),
           section.getDouble("lifetime-years"),
           section.getStringList("funnel-stages"),
-          new HashSet<>(section.getStringList("sales-activity-types")));
+          new HashSet<>(section.getStringList("sales-activity-types")),
+          new HashSet<>(section.getStringList("lost-stages")));
     } catch (ConfigException | IllegalArgumentException e) {
       throw CpmException.usage("invalid " + SECTION + " settings in " + config.origin() + ": " + e.getMessage());
     }

@@ -76,9 +76,17 @@ public final class KpisStage implements Stage {
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put(VALUES, tables.qualifiedName(VALUES));
     outputs.put(ALERTS, tables.qualifiedName(ALERTS));
-    return new StageResult(NAME, rows, outputs, List.of(alertCount + " KPI alerts"
+    List<String> notes = new java.util.ArrayList<>(List.of(alertCount + " KPI alerts"
         + (inputs.segments().isEmpty() ? "; no customer_segments for the run date (no segment scope)" : "")
         + (inputs.scores().isEmpty() ? "; no customer_scores for the run date (no health score)" : "")));
+    // KPIs over an entity that is not exported are null with that reason: one note per reason, naming them.
+    Map<String, List<String>> byReason = new java.util.TreeMap<>();
+    KpiLibrary.notComputed(inputs, settings.parameters(), runDate)
+        .forEach((kpi, reason) -> byReason.computeIfAbsent(reason, r -> new java.util.ArrayList<>()).add(kpi));
+    byReason.forEach((reason, kpis) -> notes.add(io.cpm.jobs.report.NotComputed.note("kpi", String.join(",", kpis),
+        reason)));
+    io.cpm.jobs.report.NotComputed.record(context, NAME, notes);
+    return new StageResult(NAME, rows, outputs, notes);
   }
 
   /** A per-run table's rows for the run date, if the table exists and has any. */

@@ -39,6 +39,16 @@ final class ChurnModels {
 
   private ChurnModels() {}
 
+  /**
+   * The training set cannot give a model (no rows, only churned or only retained examples, or no feature with a
+   * value): the nightly score stage skips training with this message as its note instead of stopping the night.
+   */
+  static final class NotTrainable extends RuntimeException {
+    NotTrainable(String message) {
+      super(message);
+    }
+  }
+
   /** A stored model: the run date it was trained on and its version. */
   record Stored(LocalDate trainedOn, String version) {}
 
@@ -108,16 +118,19 @@ final class ChurnModels {
     LocalDate runDate = context.runDate();
     List<LocalDate> snapshots = ChurnTrainingSet.snapshots(runDate, settings.label().horizonDays(),
         settings.snapshotCount(), settings.snapshotSpacingDays());
-    ChurnFeatureSpec spec = new ChurnFeatureSpec("customer_id", settings.numericFeatures(),
+    ChurnFeatureSpec listed = new ChurnFeatureSpec("customer_id", settings.numericFeatures(),
         settings.categoricalFeatures());
     List<Column> columns = new ArrayList<>();
     columns.add(col("customer_id"));
-    spec.features().forEach(name -> columns.add(col(name)));
+    listed.features().forEach(name -> columns.add(col(name)));
     ChurnTrainer.Result result;
+    ChurnFeatureSpec spec;
+    Map<String, String> dropped = new LinkedHashMap<>();
     try {
       ChurnTrainer.DetachedSplit parts;
       try (Detached training = trainingSet(context, settings, excludedStatuses, features, silver, snapshots,
           columns)) {
+        spec = usableFeatures(training.data(), listed, dropped, runDate);
         parts = ChurnTrainer.DetachedSplit.of(ChurnTrainer.splitById(training.data(), "customer_id",
             settings.validationFraction(), settings.testFraction(), context.config().seed()));
       }
@@ -126,6 +139,10 @@ final class ChurnModels {
             message -> context.progress().step("score", message));
       }
     } catch (IllegalArgumentException e) {
+      if (String.valueOf(e.getMessage()).startsWith("Cannot train a churn model")) {
+        // The fit part of the split lacks a class although the whole set has both (a very small set).
+        throw new NotTrainable("churn training skipped for run date " + runDate + ": " + e.getMessage());
+      }
       throw CpmException.dataQuality("cannot train the churn model for run date " + runDate + ": " + e.getMessage());
     }
     String version = version(runDate);
@@ -146,6 +163,7 @@ final class ChurnModels {
       parameters.put("snapshots", snapshots.stream().map(LocalDate::toString).toList());
       parameters.put("numericFeatures", spec.numeric());
       parameters.put("categoricalFeatures", spec.categorical());
+      parameters.put("droppedFeatures", dropped);
       parameters.put("fitRows", result.fitRows());
       parameters.put("validationRows", result.validationRows());
       parameters.put("testRows", result.testRows());
@@ -159,6 +177,50 @@ final class ChurnModels {
           .withChosen(chosen).withRows(result.fitRows()));
     }
     return result.model();
+  }
+
+  /**
+   * The listed features that have at least one value in the training set (a feature whose source is not
+   * exported is null everywhere, and Spark's Imputer cannot fill a column without values); the others go to
+   * {@code dropped} with the reason. Also checks in the same Spark job that the set has churned and retained
+   * examples: without both there is nothing to learn ({@link NotTrainable}).
+   */
+  private static ChurnFeatureSpec usableFeatures(Dataset<Row> training, ChurnFeatureSpec listed,
+      Map<String, String> dropped, LocalDate runDate) {
+    List<Column> aggregations = new ArrayList<>();
+    aggregations.add(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)));
+    aggregations.add(org.apache.spark.sql.functions.sum(col(io.cpm.segmentation.churn.ChurnLabel.LABEL)
+        .cast("double")));
+    listed.features().forEach(name -> aggregations.add(org.apache.spark.sql.functions.count(col(name))));
+    Row counts = training.agg(aggregations.get(0), aggregations.subList(1, aggregations.size())
+        .toArray(Column[]::new)).first();
+    long rows = counts.getLong(0);
+    double churned = counts.isNullAt(1) ? 0 : counts.getDouble(1);
+    if (rows == 0 || churned == 0 || churned == rows) {
+      throw new NotTrainable("churn training skipped for run date " + runDate + ": the training snapshots have "
+          + (rows == 0 ? "no labelled customer (no one ordered in the activity window before a snapshot)"
+              : String.format(java.util.Locale.ROOT, "%,d labelled customers, %s", rows,
+                  churned == 0 ? "none churned" : "all churned"))
+          + "; churned and retained examples are needed");
+    }
+    List<String> numeric = new ArrayList<>();
+    List<String> categorical = new ArrayList<>();
+    List<String> names = listed.features();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (counts.getLong(i + 2) == 0) {
+        dropped.put(name, "no value in the training set");
+      } else if (listed.numeric().contains(name)) {
+        numeric.add(name);
+      } else {
+        categorical.add(name);
+      }
+    }
+    if (numeric.isEmpty() && categorical.isEmpty()) {
+      throw new NotTrainable("churn training skipped for run date " + runDate + ": none of the features in"
+          + " scoring.churn.numeric-features / categorical-features has a value");
+    }
+    return new ChurnFeatureSpec(listed.idColumn(), numeric, categorical);
   }
 
   private static Dataset<Row> selectFeatures(Dataset<Row> features, List<Column> columns, LocalDate date) {

@@ -24,8 +24,14 @@ public final class ChurnTrainStage implements Stage {
   public StageResult run(PipelineContext context) {
     ScoringSettings settings = ScoringSettings.from(context.config().section("scoring"));
     List<ModelRuns.Run> modelRuns = new ArrayList<>();
-    var model = ChurnModels.train(context, settings.churn(), settings.clv().excludedOrderStatuses(), features,
-        context.silver(), modelRuns);
+    io.cpm.segmentation.churn.ChurnModel model;
+    try {
+      model = ChurnModels.train(context, settings.churn(), settings.clv().excludedOrderStatuses(), features,
+          context.silver(), modelRuns);
+    } catch (ChurnModels.NotTrainable e) {
+      // Asked for explicitly, a model that cannot be trained is a data problem (exit 3), not a skip.
+      throw io.cpm.jobs.CpmException.dataQuality(e.getMessage());
+    }
     ModelRuns.upsert(context.tables(), modelRuns);
     String version = ChurnModels.version(context.runDate());
     return new StageResult(name(), modelRuns.size(),

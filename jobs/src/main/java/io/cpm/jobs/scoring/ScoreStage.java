@@ -11,6 +11,7 @@ import io.cpm.jobs.common.Json;
 import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
+import io.cpm.jobs.report.NotComputed;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.schema.GoldTable;
 import io.cpm.metrics.schema.SilverTables;
@@ -73,10 +74,7 @@ public final class ScoreStage implements Stage {
     List<String> notes = new ArrayList<>();
 
     Dataset<Row> current = features.featuresAsOf(context, runDate).cache();
-    ChurnModel churn = churnModel(context, settings, silver, modelRuns, notes);
-    Dataset<Row> churnScores = churn.score(current, settings.churn().mediumThreshold(),
-        settings.churn().highThreshold());
-
+    Dataset<Row> churnScores = churnScores(context, settings, silver, current, modelRuns, notes);
     Dataset<Row> clv = clvScores(context, settings, silver, modelRuns, notes);
     Dataset<Row> health = HealthScore.withChange(HealthScore.compute(current, settings.health()),
         previousHealth(tables, runDate));
@@ -85,7 +83,6 @@ public final class ScoreStage implements Stage {
         .join(churnScores, "customer_id")
         .join(clv, col("customer_id").equalTo(col("_clv_customer")), "left").drop("_clv_customer")
         .join(health, "customer_id")
-        .withColumn("clv_grade", defaultGrade())
         .select(columns());
     tables.replaceRunDate(scores, TABLE, runDate);
     ModelRuns.upsert(tables, modelRuns);
@@ -94,33 +91,85 @@ public final class ScoreStage implements Stage {
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put(TABLE, tables.qualifiedName(TABLE));
     outputs.put(ModelRuns.TABLE, tables.qualifiedName(ModelRuns.TABLE));
+    io.cpm.jobs.report.NotComputed.record(context, name(), notes);
     return new StageResult(name(), rows, outputs, notes);
   }
 
-  private ChurnModel churnModel(PipelineContext context, ScoringSettings settings, SilverTables silver,
+  /**
+   * Churn probability, band and drivers per customer, or the same columns null when the model is switched off
+   * or cannot be trained and no earlier model exists (a note says which and why).
+   */
+  private Dataset<Row> churnScores(PipelineContext context, ScoringSettings settings, SilverTables silver,
+      Dataset<Row> current, List<ModelRuns.Run> modelRuns, List<String> notes) {
+    if (!settings.churn().enabled()) {
+      notes.add(NotComputed.note("model", "churn", "switched off (scoring.churn.enabled = false)"));
+      return noChurn(current);
+    }
+    Optional<ChurnModel> churn = churnModel(context, settings, silver, modelRuns, notes);
+    if (churn.isEmpty()) {
+      return noChurn(current);
+    }
+    return churn.get().score(current, settings.churn().mediumThreshold(), settings.churn().highThreshold());
+  }
+
+  private static Dataset<Row> noChurn(Dataset<Row> current) {
+    Column text = lit(null).cast(DataTypes.StringType);
+    return current.select(col("customer_id"), lit(null).cast(DataTypes.DoubleType).as("churn_probability"),
+        text.as("churn_band"), text.as("churn_driver_1"), text.as("churn_driver_2"), text.as("churn_driver_3"));
+  }
+
+  private Optional<ChurnModel> churnModel(PipelineContext context, ScoringSettings settings, SilverTables silver,
       List<ModelRuns.Run> modelRuns, List<String> notes) {
     Optional<ChurnModels.Stored> latest = ChurnModels.latest(context.tables(), context.runDate());
     if (training == Training.IF_STALE
         && ChurnModels.isStale(latest, context.runDate(), settings.churn().maxModelAgeDays())) {
-      notes.add("churn model " + latest.map(s -> s.version() + " is older than "
-          + settings.churn().maxModelAgeDays() + " days").orElse("missing") + ": retrained");
-      return ChurnModels.train(context, settings.churn(), settings.clv().excludedOrderStatuses(), features, silver,
-          modelRuns);
+      String why = "churn model " + latest.map(s -> s.version() + " is older than "
+          + settings.churn().maxModelAgeDays() + " days").orElse("missing");
+      try {
+        ChurnModel trained = ChurnModels.train(context, settings.churn(), settings.clv().excludedOrderStatuses(),
+            features, silver, modelRuns);
+        notes.add(why + ": retrained");
+        return Optional.of(trained);
+      } catch (ChurnModels.NotTrainable e) {
+        // Not a failed night: a company without orders (or without churners yet) has no churn examples.
+        if (latest.isEmpty()) {
+          notes.add(NotComputed.note("model", "churn", e.getMessage() + " and no earlier model exists,"
+              + " so churn is null"));
+          return Optional.empty();
+        }
+        notes.add(e.getMessage() + ", scored with the last trained model " + latest.get().version());
+        return Optional.of(ChurnModels.load(context.tables(), latest.get()));
+      }
     }
     if (latest.isEmpty()) {
       throw CpmException.inputMissing("no churn model trained on or before " + context.runDate()
           + "; run 'cpm churn train --run-date " + context.runDate() + "' first");
     }
     notes.add("churn model " + latest.get().version());
-    return ChurnModels.load(context.tables(), latest.get());
+    return Optional.of(ChurnModels.load(context.tables(), latest.get()));
   }
 
+  /**
+   * {@code _clv_customer}, expected purchases, P(alive), clv_12m and {@code clv_grade} per customer with a
+   * purchase; empty (every customer's CLV null) when CLV is switched off, there is no purchase, or the model
+   * cannot be fitted on the data (a note says which).
+   */
   private static Dataset<Row> clvScores(PipelineContext context, ScoringSettings settings, SilverTables silver,
       List<ModelRuns.Run> modelRuns, List<String> notes) {
     ScoringSettings.Clv clv = settings.clv();
     LocalDate runDate = context.runDate();
+    if (!clv.enabled()) {
+      notes.add(NotComputed.note("model", "clv", "switched off (scoring.clv.enabled = false)"));
+      return noClv(context);
+    }
     Dataset<Row> purchases = Transactions.purchases(silver, runDate, clv.excludedOrderStatuses(),
         currencyRates(context.config().raw())).cache();
+    if (purchases.isEmpty()) {
+      purchases.unpersist();
+      notes.add(NotComputed.note("model", "clv", "no counted order on or before " + runDate
+          + " (no orders export, or none yet)"));
+      return noClv(context);
+    }
     ClvPipeline.Result result;
     try {
       result = ClvPipeline.run(purchases, ClvPipeline.Parameters.builder(runDate).model(clv.model())
@@ -128,7 +177,10 @@ public final class ScoreStage implements Stage {
           .expectedPurchasesDays(clv.expectedPurchasesDays()).horizonMonths(clv.horizonMonths())
           .discountRateMonthly(clv.discountRateMonthly()).build());
     } catch (ModelFitException e) {
-      throw CpmException.dataQuality("CLV model for run date " + runDate + ": " + e.getMessage());
+      // Too few or degenerate purchase histories (e.g. no repeat buyer yet): CLV is blank, the night goes on.
+      notes.add(NotComputed.note("model", "clv", "the " + clv.model().name().toLowerCase(java.util.Locale.ROOT)
+          + " model cannot be fitted on these purchases: " + e.getMessage()));
+      return noClv(context);
     }
     Map<String, Object> report = result.report();
     report.put("timeUnit", clv.timeUnit().name().toLowerCase(java.util.Locale.ROOT));
@@ -143,20 +195,42 @@ public final class ScoreStage implements Stage {
         result.purchases().iterations()));
     Dataset<Row> scored = result.scored().select(col(RepeatPurchaseData.CUSTOMER).as("_clv_customer"),
         col(ClvScoring.EXPECTED_PURCHASES).as("expected_purchases_90d"), col(ClvScoring.P_ALIVE).as("p_alive"),
-        round(col(ClvScoring.CLV), 2).as("clv_12m")).cache();
-    // Exact quantiles (relative error 0) of CLV rounded to cents: an approximate sketch depends on the order rows
-    // arrive in, and last-bit noise from summing in a different order could move a customer across a grade cut.
-    double[] cut = scored.stat().approxQuantile("clv_12m",
-        new double[] {1 - clv.gradeA(), 1 - clv.gradeA() - clv.gradeB(), 1 - clv.gradeA() - clv.gradeB() - clv.gradeC()},
-        0.0);
-    Column grade = when(col("clv_12m").geq(cut[0]), "A").when(col("clv_12m").geq(cut[1]), "B")
-        .when(col("clv_12m").geq(cut[2]), "C").otherwise("D");
-    return scored.withColumn("_clv_grade", grade);
+        round(col(ClvScoring.CLV), 2).as("clv_12m"));
+    return withGrades(scored, clv.gradeA(), clv.gradeB(), clv.gradeC());
   }
 
-  /** Customers without a purchase have no CLV: grade D. */
-  private static Column defaultGrade() {
-    return org.apache.spark.sql.functions.coalesce(col("_clv_grade"), lit("D"));
+  /**
+   * Adds {@code clv_grade} (A = top share {@code a} of the customers with a CLV, then B, C, rest D) and makes a
+   * clv_12m that is not a finite number null: it is unknown, not a value (NaN sorts above every number in Spark
+   * and would get grade A). A customer without a CLV gets no grade.
+   */
+  static Dataset<Row> withGrades(Dataset<Row> scored, double a, double b, double c) {
+    Column value = col("clv_12m");
+    Dataset<Row> known = scored.withColumn("clv_12m", when(org.apache.spark.sql.functions.isnan(value)
+        .or(value.isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)), lit(null).cast(DataTypes.DoubleType))
+        .otherwise(value)).cache();
+    // Exact quantiles (relative error 0) of CLV rounded to cents: an approximate sketch depends on the order rows
+    // arrive in, and last-bit noise from summing in a different order could move a customer across a grade cut.
+    // Nulls are left out of the quantiles.
+    double[] cut = known.stat().approxQuantile("clv_12m", new double[] {1 - a, 1 - a - b, 1 - a - b - c}, 0.0);
+    if (cut.length < 3) {
+      return known.withColumn("clv_grade", lit(null).cast(DataTypes.StringType));
+    }
+    return known.withColumn("clv_grade", grade(col("clv_12m"), cut));
+  }
+
+  /** A to D by the cuts; null for a customer without a CLV (no purchase, or an unknown value). */
+  static Column grade(Column clv, double[] cut) {
+    return when(clv.isNull(), lit(null).cast(DataTypes.StringType)).when(clv.geq(cut[0]), "A")
+        .when(clv.geq(cut[1]), "B").when(clv.geq(cut[2]), "C").otherwise("D");
+  }
+
+  /** The CLV columns with no rows: every customer's CLV is null after the left join. */
+  private static Dataset<Row> noClv(PipelineContext context) {
+    return context.spark().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+        .add("_clv_customer", DataTypes.StringType).add("expected_purchases_90d", DataTypes.DoubleType)
+        .add("p_alive", DataTypes.DoubleType).add("clv_12m", DataTypes.DoubleType)
+        .add("clv_grade", DataTypes.StringType));
   }
 
   private static Column[] columns() {
@@ -168,6 +242,7 @@ public final class ScoreStage implements Stage {
       result.add(col(component));
     }
     result.add(col(HealthScore.CHANGE).cast(DataTypes.DoubleType).as(HealthScore.CHANGE));
+    result.add(col(HealthScore.USED));
     return result.toArray(Column[]::new);
   }
 

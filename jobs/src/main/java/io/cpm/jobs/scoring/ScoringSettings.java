@@ -16,12 +16,12 @@ public record ScoringSettings(Clv clv, Churn churn, HealthParameters health) {
   /** CLV (BTYD) settings. */
   public record Clv(PurchaseModelKind model, ClvTimeUnit timeUnit, double l2Penalty, int maxEvaluations,
       int horizonMonths, double discountRateMonthly, int expectedPurchasesDays, List<String> excludedOrderStatuses,
-      double gradeA, double gradeB, double gradeC) {}
+      double gradeA, double gradeB, double gradeC, boolean enabled) {}
 
   /** Churn model settings. */
   public record Churn(ChurnLabel label, int snapshotCount, int snapshotSpacingDays, Set<ChurnAlgorithm> algorithms,
       double validationFraction, double testFraction, int maxModelAgeDays, double mediumThreshold,
-      double highThreshold, List<String> numericFeatures, List<String> categoricalFeatures) {}
+      double highThreshold, List<String> numericFeatures, List<String> categoricalFeatures, boolean enabled) {}
 
   public static ScoringSettings from(Config scoring) {
     try {
@@ -35,7 +35,7 @@ public record ScoringSettings(Clv clv, Churn churn, HealthParameters health) {
           clv.getDouble("l2-penalty"), clv.getInt("max-evaluations"), clv.getInt("horizon-months"),
           clv.getDouble("discount-rate-monthly"), clv.getInt("expected-purchases-days"),
           List.copyOf(clv.getStringList("excluded-order-statuses")),
-          clv.getDouble("grades.a"), clv.getDouble("grades.b"), clv.getDouble("grades.c"));
+          clv.getDouble("grades.a"), clv.getDouble("grades.b"), clv.getDouble("grades.c"), clv.getBoolean("enabled"));
       if (clvSettings.gradeA() + clvSettings.gradeB() + clvSettings.gradeC() > 1) {
         throw CpmException.usage("invalid scoring.clv.grades: a + b + c must be <= 1");
       }
@@ -47,14 +47,13 @@ public record ScoringSettings(Clv clv, Churn churn, HealthParameters health) {
           churn.getDouble("validation-fraction"), churn.getDouble("test-fraction"), churn.getInt("max-model-age-days"),
           churn.getDouble("bands.medium"), churn.getDouble("bands.high"),
           List.copyOf(churn.getStringList("numeric-features")),
-          List.copyOf(churn.getStringList("categorical-features")));
+          List.copyOf(churn.getStringList("categorical-features")), churn.getBoolean("enabled"));
       HealthParameters healthParameters = parse("scoring.health", () -> new HealthParameters(
           weights.getDouble("usage"), weights.getDouble("depth"), weights.getDouble("interaction"),
           weights.getDouble("nps"), weights.getDouble("support"), weights.getDouble("payment"),
           health.getDouble("usage-target"), health.getDouble("depth-target"), health.getDouble("interaction-target"),
           health.getDouble("support-max-load"), health.getDouble("complaint-weight"),
-          health.getDouble("payment-terms-days"), health.getDouble("payment-late-max-days"),
-          health.getDouble("missing-value")));
+          health.getDouble("payment-terms-days"), health.getDouble("payment-late-max-days")));
       return new ScoringSettings(clvSettings, churnSettings, healthParameters);
     } catch (ConfigException e) {
       throw CpmException.usage("invalid scoring config: " + e.getMessage());

@@ -122,8 +122,11 @@ public final class Tables {
       if (!exists(table)) {
         create(withDate, table, java.util.Map.of(), RUN_DATE);
       } else {
+        // mergeSchema: a column added by a newer version (customer_scores.health_components) is added to the
+        // existing table instead of failing the write; older partitions read it as null.
         withDate.write().format("delta").mode("overwrite")
             .option("replaceWhere", RUN_DATE + " = DATE'" + runDate + "'")
+            .option("mergeSchema", "true")
             .save(location(table));
       }
       register(table);

@@ -48,7 +48,9 @@ class IngestSettingsTest {
     IngestSettings defaults = IngestSettings.from(CpmConfig.load(empty, List.of()));
     TreeSet<String> keys = new TreeSet<>();
     for (Map.Entry<String, ConfigValue> e : CpmConfig.defaults().raw().entrySet()) {
-      if (e.getKey().startsWith("ingest.") || e.getKey().startsWith("sources.")) {
+      // ingest.sources (which source systems the nightly run ingests) is read by IngestStage.allSources, not
+      // IngestSettings; PartialSourcesNightlyTest runs the nightly with each subset.
+      if ((e.getKey().startsWith("ingest.") || e.getKey().startsWith("sources.")) && !e.getKey().equals("ingest.sources")) {
         keys.add(e.getKey());
       }
     }

@@ -40,7 +40,7 @@ class MetricsSettingsTest {
         "features.currency.base=USD", "features.currency.rates.EUR=1.09", "features.currency.rates.CHF=1.1",
         "features.windows.year-days=360", "features.windows.trend-days=60", "features.windows.recent-days=14",
         "features.excluded-order-statuses=[void, cancelled]", "features.return-order-statuses=[RMA]",
-        "features.complaint-ticket-type=grievance", "kpis.inactive-days=90", "kpis.lifetime-years=5", "kpis.funnel-stages=[lead, won]",
+        "features.complaint-ticket-type=grievance", "kpis.inactive-days=90", "kpis.lifetime-years=5", "kpis.funnel-stages=[lead, won]", "kpis.lost-stages=[gone]",
         "kpis.sales-activity-types=[call]", "kpis.targets.win_rate.min=20", "kpis.targets.nps.max=99",
         "kpis.change-thresholds.default=0.5", "kpis.change-thresholds.lost_reason_share=0.1");
     FeatureParameters features = FeaturesSettings.from(config).parameters();
@@ -56,6 +56,7 @@ class MetricsSettingsTest {
     assertThat(kpis.parameters().lifetimeYears()).isEqualTo(5.0);
     assertThat(kpis.parameters().funnelStages()).containsExactly("lead", "won");
     assertThat(kpis.parameters().salesActivityTypes()).containsExactly("call");
+    assertThat(kpis.parameters().lostStages()).containsExactly("gone");
     assertThat(kpis.alertRules().targets()).contains(new AlertRules.Target("win_rate", 20.0, null),
         new AlertRules.Target("nps", 30.0, 99.0));
     assertThat(kpis.alertRules().defaultChangeThreshold()).isEqualTo(0.5);
@@ -70,7 +71,7 @@ class MetricsSettingsTest {
         "features.windows.year-days", "features.windows.trend-days", "features.windows.recent-days",
         "features.excluded-order-statuses", "features.return-order-statuses", "features.complaint-ticket-type",
         "kpis.inactive-days",
-        "kpis.lifetime-years", "kpis.funnel-stages", "kpis.sales-activity-types", "kpis.targets.ltv_to_cac.min",
+        "kpis.lifetime-years", "kpis.funnel-stages", "kpis.lost-stages", "kpis.sales-activity-types", "kpis.targets.ltv_to_cac.min",
         "kpis.targets.nps.min", "kpis.targets.nps.max", "kpis.targets.first_response_hours.max",
         "kpis.targets.win_rate.min", "kpis.change-thresholds.default", "kpis.change-thresholds.lost_reason_share");
   }

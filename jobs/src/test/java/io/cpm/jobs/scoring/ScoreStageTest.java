@@ -67,7 +67,7 @@ class ScoreStageTest {
     assertThat(scores.columns()).containsExactly("customer_id", "churn_probability", "churn_band", "churn_driver_1",
         "churn_driver_2", "churn_driver_3", "expected_purchases_90d", "p_alive", "clv_12m", "clv_grade",
         "health_score", "health_usage", "health_depth", "health_interaction", "health_nps", "health_support",
-        "health_payment", "health_change", "run_date");
+        "health_payment", "health_change", "health_components", "run_date");
     List<Row> rows = scores.collectAsList();
     assertThat(rows).hasSize((int) features(Silver.load(context(spark, config, RUN_DATE).tables()).orders(), RUN_DATE)
         .count());

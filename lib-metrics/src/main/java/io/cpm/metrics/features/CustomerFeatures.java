@@ -28,6 +28,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.cpm.metrics.DateParameter;
+import io.cpm.metrics.schema.Entity;
 import io.cpm.metrics.schema.SilverTables;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -85,7 +88,99 @@ public final class CustomerFeatures {
   private static final scala.collection.Seq<String> ON_CUSTOMER =
       scala.collection.JavaConverters.asScalaBuffer(List.of(CUSTOMER)).toList();
 
+  /**
+   * The features derived from others (docs/features.md): each is null when one of the features it is computed
+   * from is not available, and listed with them by {@link #unavailable}.
+   */
+  private static final Map<String, List<String>> DERIVED = Map.ofEntries(
+      Map.entry("revenue_share_by_product_line", List.of("revenue_lifetime")),
+      Map.entry("product_lines_held", List.of("revenue_lifetime")),
+      Map.entry("gross_margin_pct_12m", List.of("gross_margin_12m")),
+      Map.entry("price_index", List.of("revenue_lifetime")),
+      Map.entry("price_sensitivity", List.of("revenue_lifetime")),
+      Map.entry("discount_share", List.of("revenue_lifetime")),
+      Map.entry("recency_days", List.of("last_order_date")),
+      Map.entry("days_since_last_order", List.of("last_order_date")),
+      Map.entry("frequency_12m", List.of("order_count_12m")),
+      Map.entry("monetary_12m", List.of("revenue_12m")),
+      Map.entry("avg_order_value", List.of("revenue_lifetime", "order_count_lifetime")),
+      Map.entry("is_repeat_buyer", List.of("order_count_lifetime")),
+      Map.entry("order_trend", List.of("revenue_90d")),
+      Map.entry("return_rate", List.of("revenue_lifetime")));
+
   private CustomerFeatures() {}
+
+  /**
+   * The output features that cannot be computed because a silver entity they are read from has no rows at all
+   * (the company does not export it), each with the reason; such features are null for every customer.
+   * Costs one small Spark job per entity, once per {@link SilverTables} ({@link SilverTables#hasRows}).
+   */
+  public static Map<String, String> unavailable(SilverTables silver) {
+    Map<String, Set<Entity>> entitiesByFeature = new LinkedHashMap<>();
+    for (Map.Entry<String, Set<Entity>> source : SOURCE_ENTITIES.entrySet()) {
+      for (String feature : SOURCE_FEATURES.get(source.getKey())) {
+        entitiesByFeature.put(feature, source.getValue());
+      }
+    }
+    Map<String, String> result = new TreeMap<>();
+    for (Map.Entry<String, Set<Entity>> e : entitiesByFeature.entrySet()) {
+      String reason = missingReason(silver, e.getValue());
+      if (reason != null && COLUMNS.contains(e.getKey())) {
+        result.put(e.getKey(), reason);
+      }
+      if (reason != null) {
+        for (Map.Entry<String, List<String>> derived : DERIVED.entrySet()) {
+          if (derived.getValue().contains(e.getKey())) {
+            result.putIfAbsent(derived.getKey(), reason);
+          }
+        }
+      }
+    }
+    return result;
+  }
+
+  /** "no X export (silver T has no rows)" for the first of the entities without rows, or null when all have. */
+  static String missingReason(SilverTables silver, Set<Entity> entities) {
+    for (Entity entity : entities) {
+      if (!silver.hasRows(entity)) {
+        return "no " + entity.name().toLowerCase(Locale.ROOT) + " export (silver " + entity.table()
+            + " has no rows)";
+      }
+    }
+    return null;
+  }
+
+  /** Per source (by its builder's name): the entities it reads and the features it gives. */
+  private static final Map<String, Set<Entity>> SOURCE_ENTITIES = new LinkedHashMap<>();
+  private static final Map<String, List<String>> SOURCE_FEATURES = new LinkedHashMap<>();
+
+  static {
+    declare("orders", Set.of(Entity.ORDERS), "order_count_lifetime", "order_count_12m", "first_order_date",
+        "last_order_date", "purchase_cycle_days");
+    declare("lines", Set.of(Entity.ORDERS, Entity.ORDER_LINES), "revenue_lifetime", "revenue_12m", "revenue_90d",
+        "revenue_prev_90d", "gross_margin_12m", "costed_revenue_12m", "returned_units_12m", "sold_units_12m",
+        "paid_value", "typical_value", "discounted_value", "bought_value", "revenue_by_product_line",
+        "preferred_product_line");
+    declare("invoices", Set.of(Entity.INVOICES), "avg_days_to_pay", "overdue_amount");
+    declare("contracts", Set.of(Entity.CONTRACTS), "annual_contract_value");
+    declare("opportunities", Set.of(Entity.OPPORTUNITIES), "open_pipeline_amount", "open_opportunities",
+        "presales_topics");
+    declare("tickets", Set.of(Entity.TICKETS), "tickets_12m", "complaints_12m", "open_tickets", "service_cost_12m",
+        "tickets_by_topic_12m", "top_ticket_topic");
+    List<String> activityFeatures = new ArrayList<>(List.of("activities_30d", "activities_prev_30d",
+        "activities_90d", "activities_12m", "last_activity_date"));
+    for (String suffix : List.of("_30d", "_90d")) {
+      ACTIVITY_TYPES.forEach(type -> activityFeatures.add(type + "s" + suffix));
+    }
+    declare("activities", Set.of(Entity.ACTIVITIES), activityFeatures.toArray(String[]::new));
+    declare("nps", Set.of(Entity.NPS_RESPONSES), "nps_last", "nps_avg", "nps_responses");
+    declare("leads", Set.of(Entity.LEADS), "acquisition_channel");
+  }
+
+  private static void declare(String source, Set<Entity> entities, String... features) {
+    SOURCE_ENTITIES.put(source, entities);
+    SOURCE_FEATURES.put(source, List.of(features));
+  }
 
   /** One row per customer with {@code created_at <= asOf}, columns {@link #COLUMNS}. */
   public static Dataset<Row> compute(SilverTables silver, FeatureParameters params, LocalDate asOf) {
@@ -95,8 +190,13 @@ public final class CustomerFeatures {
     return new CustomerFeatures.Computation(silver, params, asOf).run();
   }
 
-  /** A source table prepared with {@code customer_id}, and the features it contributes in one aggregation. */
-  private record Source(Dataset<Row> rows, List<FeatureAggregation> features) {
+  /**
+   * A source table prepared with {@code customer_id}, the features it contributes in one aggregation, and the
+   * silver entities it is read from: when one of them has no rows at all (the company does not export it), its
+   * features are null for every customer instead of their "no rows for this customer" default (0 orders is a
+   * fact; 0 orders because there is no ERP export is not).
+   */
+  private record Source(Dataset<Row> rows, List<FeatureAggregation> features, Set<Entity> entities) {
     Dataset<Row> aggregate() {
       Column first = features.get(0).aggregation().as(features.get(0).name());
       Column[] rest = features.stream().skip(1).map(f -> f.aggregation().as(f.name())).toArray(Column[]::new);
@@ -140,6 +240,9 @@ public final class CustomerFeatures {
       }
       Map<String, Column> defaults = new HashMap<>();
       for (Source source : sources) {
+        if (missingReason(silver, source.entities()) != null) {
+          continue;
+        }
         for (FeatureAggregation feature : source.features()) {
           if (feature.absent() != null) {
             defaults.put(feature.name(), coalesce(col(feature.name()), feature.absent()).as(feature.name()));
@@ -194,7 +297,8 @@ public final class CustomerFeatures {
           FeatureAggregation.withDefault("order_count_12m", countIf(within(params.yearDays())), lit(0L)),
           FeatureAggregation.nullable("first_order_date", min("order_date")),
           FeatureAggregation.nullable("last_order_date", max("order_date")),
-          FeatureAggregation.nullable("purchase_cycle_days", expr("percentile(gap_days, 0.5)"))));
+          FeatureAggregation.nullable("purchase_cycle_days", expr("percentile(gap_days, 0.5)"))),
+          SOURCE_ENTITIES.get("orders"));
     }
 
     private Source lineSource(Dataset<Row> lines) {
@@ -222,7 +326,8 @@ public final class CustomerFeatures {
           FeatureAggregation.withDefault("typical_value", sumIf(priced, quantity.multiply(col("median_price"))),
               lit(0.0)),
           FeatureAggregation.withDefault("discounted_value", sumIf(discounted, col("amount_base")), lit(0.0)),
-          FeatureAggregation.withDefault("bought_value", sumIf(bought, col("amount_base")), lit(0.0))));
+          FeatureAggregation.withDefault("bought_value", sumIf(bought, col("amount_base")), lit(0.0))),
+          SOURCE_ENTITIES.get("lines"));
     }
 
     private Source productLineSource(Dataset<Row> lines) {
@@ -234,7 +339,8 @@ public final class CustomerFeatures {
           FeatureAggregation.withDefault("revenue_by_product_line", map_from_entries(entries),
               expr("map()").cast("map<string,double>")),
           FeatureAggregation.nullable("preferred_product_line",
-              topKey(entries, "line_revenue", "product_line"))));
+              topKey(entries, "line_revenue", "product_line"))),
+          SOURCE_ENTITIES.get("lines"));
     }
 
     private Source invoiceSource(Dataset<Row> invoices) {
@@ -244,14 +350,16 @@ public final class CustomerFeatures {
           FeatureAggregation.nullable("avg_days_to_pay",
               avg(when(paidByAsOf, datediff(col("paid_at"), col("issued_at"))))),
           FeatureAggregation.withDefault("overdue_amount",
-              sumIf(col("due_at").lt(asOf).and(not(paidByAsOf)), amount), lit(0.0))));
+              sumIf(col("due_at").lt(asOf).and(not(paidByAsOf)), amount), lit(0.0))),
+          SOURCE_ENTITIES.get("invoices"));
     }
 
     private Source contractSource() {
       Column active = col("end_date").isNull().or(col("end_date").geq(asOf));
       return new Source(silver.contracts().where(col("start_date").leq(asOf)), List.of(
           FeatureAggregation.withDefault("annual_contract_value",
-              sumIf(active, col("annual_value").cast("double")), lit(0.0))));
+              sumIf(active, col("annual_value").cast("double")), lit(0.0))),
+          SOURCE_ENTITIES.get("contracts"));
     }
 
     private Source opportunitySource() {
@@ -261,7 +369,8 @@ public final class CustomerFeatures {
           FeatureAggregation.withDefault("open_opportunities", countIf(open), lit(0L)),
           FeatureAggregation.withDefault("presales_topics",
               array_sort(collect_set(when(within(params.yearDays()), col("topic")))),
-              array().cast("array<string>"))));
+              array().cast("array<string>"))),
+          SOURCE_ENTITIES.get("opportunities"));
     }
 
     private Source ticketSource() {
@@ -274,7 +383,8 @@ public final class CustomerFeatures {
           FeatureAggregation.withDefault("complaints_12m",
               countIf(within(year).and(lower(col("type")).equalTo(params.complaintTicketType()))), lit(0L)),
           FeatureAggregation.withDefault("open_tickets", countIf(open), lit(0L)),
-          FeatureAggregation.withDefault("service_cost_12m", sumIf(within(year), cost), lit(0.0))));
+          FeatureAggregation.withDefault("service_cost_12m", sumIf(within(year), cost), lit(0.0))),
+          SOURCE_ENTITIES.get("tickets"));
     }
 
     private Source ticketTopicSource() {
@@ -286,7 +396,8 @@ public final class CustomerFeatures {
       return new Source(byTopic, List.of(
           FeatureAggregation.withDefault("tickets_by_topic_12m", map_from_entries(entries),
               expr("map()").cast("map<string,bigint>")),
-          FeatureAggregation.nullable("top_ticket_topic", topKey(entries, "topic_tickets", "topic"))));
+          FeatureAggregation.nullable("top_ticket_topic", topKey(entries, "topic_tickets", "topic"))),
+          SOURCE_ENTITIES.get("tickets"));
     }
 
     private Source activitySource() {
@@ -305,21 +416,24 @@ public final class CustomerFeatures {
               countIf(within(days).and(lower(col("type")).equalTo(type))), lit(0L)));
         }
       }
-      return new Source(dated(silver.activities(), to_date(col("occurred_at"))), features);
+      return new Source(dated(silver.activities(), to_date(col("occurred_at"))), features,
+          SOURCE_ENTITIES.get("activities"));
     }
 
     private Source npsSource() {
       return new Source(dated(silver.npsResponses(), col("responded_at")), List.of(
           FeatureAggregation.nullable("nps_last", max_by(col("score"), struct(col("responded_at"), col("response_id")))),
           FeatureAggregation.nullable("nps_avg", avg(col("score").cast("double"))),
-          FeatureAggregation.withDefault("nps_responses", count(lit(1)), lit(0L))));
+          FeatureAggregation.withDefault("nps_responses", count(lit(1)), lit(0L))),
+          SOURCE_ENTITIES.get("nps"));
     }
 
     private Source leadSource() {
       Dataset<Row> leads = dated(silver.leads(), col("created_at")).where(col(CUSTOMER).isNotNull());
       return new Source(leads, List.of(
           FeatureAggregation.nullable("acquisition_channel",
-              min_by(col("channel"), struct(col("created_at"), col("lead_id"))))));
+              min_by(col("channel"), struct(col("created_at"), col("lead_id"))))),
+          SOURCE_ENTITIES.get("leads"));
     }
 
     /**
@@ -334,7 +448,12 @@ public final class CustomerFeatures {
       first.put("revenue_share_by_product_line", expr(
           "map_filter(transform_values(revenue_by_product_line, (k, v) -> "
               + "CASE WHEN revenue_lifetime <> 0 THEN v / revenue_lifetime END), (k, v) -> v IS NOT NULL)"));
-      first.put("product_lines_held", expr("size(map_filter(revenue_by_product_line, (k, v) -> v > 0))"));
+      // size(null) is -1, not null: without order lines the count is unknown.
+      first.put("product_lines_held", when(col("revenue_by_product_line").isNotNull(),
+          expr("size(map_filter(revenue_by_product_line, (k, v) -> v > 0))")));
+      // A customer who bought in 12 months but none of whose lines has a unit cost has an unknown margin, not 0.
+      first.put("gross_margin_12m", when(col("revenue_12m").notEqual(0).and(col("costed_revenue_12m").equalTo(0)),
+          lit(null).cast("double")).otherwise(col("gross_margin_12m")));
       first.put("gross_margin_pct_12m", ratio(col("gross_margin_12m"), col("costed_revenue_12m")));
       first.put("price_index", ratio(col("paid_value"), col("typical_value")));
       first.put("discount_share", ratio(col("discounted_value"), col("bought_value")));

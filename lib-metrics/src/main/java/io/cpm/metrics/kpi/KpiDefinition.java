@@ -41,7 +41,9 @@ public record KpiDefinition(
       /** A measure at company scope of the same period (shares of the whole, e.g. penetration). */
       COMPANY_MEASURE,
       /** Another KPI's value at the same scope and period (declared earlier). */
-      KPI
+      KPI,
+      /** The number 1: the denominator of a KPI that is a plain count or sum (bookings, won deals). */
+      ONE
     }
 
     public Operand {
@@ -59,6 +61,10 @@ public record KpiDefinition(
 
     public static Operand kpi(String name) {
       return new Operand(Kind.KPI, name);
+    }
+
+    public static Operand one() {
+      return new Operand(Kind.ONE, "1");
     }
   }
 

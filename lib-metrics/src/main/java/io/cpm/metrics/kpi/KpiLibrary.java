@@ -10,6 +10,7 @@ import static io.cpm.metrics.kpi.KpiDefinition.Layer.STRATEGIC;
 import static io.cpm.metrics.kpi.KpiDefinition.Operand.companyMeasure;
 import static io.cpm.metrics.kpi.KpiDefinition.Operand.kpi;
 import static io.cpm.metrics.kpi.KpiDefinition.Operand.measure;
+import static io.cpm.metrics.kpi.KpiDefinition.Operand.one;
 import static io.cpm.metrics.kpi.KpiDefinition.Stage.ACQUISITION;
 import static io.cpm.metrics.kpi.KpiDefinition.Stage.CONVERSION;
 import static io.cpm.metrics.kpi.KpiDefinition.Stage.DEEPENING;
@@ -26,6 +27,7 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
@@ -40,6 +42,7 @@ import io.cpm.metrics.features.OrderFacts;
 import io.cpm.metrics.kpi.KpiDefinition.Operand;
 import io.cpm.metrics.kpi.KpiSource.Scope;
 import io.cpm.metrics.schema.GoldTable;
+import io.cpm.metrics.schema.Entity;
 import io.cpm.metrics.schema.SilverTables;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -96,6 +99,7 @@ public final class KpiLibrary {
       .add("importance", DataTypes.StringType, false);
 
   static final String LOST_BY_REASON = "lost_by_reason";
+  static final String OPEN_BY_STAGE = "open_amount_by_stage";
   private static final Set<String> CUSTOMER_SCOPES = Set.of(COMPANY, OWNER, SEGMENT, CHANNEL);
   private static final Set<String> SERVICE_SCOPES = Set.of(COMPANY, OWNER, SEGMENT);
   private static final Set<String> SALES_SCOPES = Set.of(COMPANY, OWNER, PRODUCT_LINE, SEGMENT);
@@ -111,8 +115,8 @@ public final class KpiLibrary {
     String money = params.features().baseCurrency();
     List<KpiDefinition> d = new ArrayList<>();
     d.add(new KpiDefinition("ltv", "lifetime_years * sum(gross_margin_12m) / customers with an order in the last"
-        + " 12 months", money, RETENTION, STRATEGIC, MAIN, HIGHER_IS_BETTER, measure("ltv_margin_12m"),
-        measure("active_buyers_12m"), params.lifetimeYears(), CUSTOMER_SCOPES));
+        + " 12 months and a known gross margin (unit costs)", money, RETENTION, STRATEGIC, MAIN, HIGHER_IS_BETTER,
+        measure("ltv_margin_12m"), measure("margin_known_buyers_12m"), params.lifetimeYears(), CUSTOMER_SCOPES));
     d.add(new KpiDefinition("cac", "marketing spend in period / new customers (first order in period)", money,
         ACQUISITION, STRATEGIC, MAIN, LOWER_IS_BETTER, measure("marketing_spend"), measure("new_customers"), 1,
         Set.of(COMPANY, CHANNEL)));
@@ -138,7 +142,7 @@ public final class KpiLibrary {
     d.add(new KpiDefinition("lead_conversion_rate", "100 * leads created in period and converted by the run date"
         + " / leads created in period", PERCENT, ACQUISITION, OPERATIONAL, MAIN, HIGHER_IS_BETTER,
         measure("converted_leads"), measure("leads"), 100, Set.of(COMPANY, CHANNEL)));
-    List<String> stages = params.funnelStages();
+    List<String> stages = params.funnel();
     for (int i = 0; i + 1 < stages.size(); i++) {
       String from = measureName(stages.get(i));
       String to = measureName(stages.get(i + 1));
@@ -155,6 +159,18 @@ public final class KpiLibrary {
     d.add(new KpiDefinition("win_rate", "100 * opportunities won / opportunities closed in period", PERCENT,
         CONVERSION, OPERATIONAL, MAIN, HIGHER_IS_BETTER, measure("won_deals"), measure("closed_deals"), 100,
         SALES_SCOPES));
+    d.add(new KpiDefinition("bookings", "sum(amount) of opportunities won (closed_at) in period", money, CONVERSION,
+        OPERATIONAL, MAIN, HIGHER_IS_BETTER, measure("won_amount"), one(), 1, SALES_SCOPES));
+    d.add(new KpiDefinition("won_deals", "opportunities won (closed_at) in period", "deals", CONVERSION,
+        OPERATIONAL, MAIN, HIGHER_IS_BETTER, measure("won_deals"), one(), 1, SALES_SCOPES));
+    d.add(new KpiDefinition("avg_won_deal_size", "sum(amount) of opportunities won in period / opportunities won"
+        + " in period with an amount", money, CONVERSION, OPERATIONAL, AUXILIARY, HIGHER_IS_BETTER,
+        measure("won_amount"), measure("won_deals_with_amount"), 1, SALES_SCOPES));
+    d.add(new KpiDefinition("sales_cycle_days_median", "median of (closed_at - created_at) over opportunities won"
+        + " in period", "days", CONVERSION, OPERATIONAL, AUXILIARY, LOWER_IS_BETTER, measure("won_cycle_days_median"),
+        one(), 1, SALES_SCOPES));
+    d.add(new KpiDefinition("open_pipeline_value", "sum(amount) of opportunities open at the run date", money,
+        CONVERSION, OPERATIONAL, MAIN, HIGHER_IS_BETTER, measure("open_amount"), one(), 1, SALES_SCOPES));
     d.add(new KpiDefinition("avg_resolution_hours", "sum(resolved_at - created_at) / tickets resolved in period",
         "hours", SERVICE, OPERATIONAL, MAIN, LOWER_IS_BETTER, measure("resolution_hours"),
         measure("resolved_tickets"), 1, SERVICE_SCOPES));
@@ -190,6 +206,7 @@ public final class KpiLibrary {
     Map<String, KpiDefinition.Direction> result = new LinkedHashMap<>();
     List<KpiDefinition> all = new ArrayList<>(definitions(params));
     all.add(lostReasonShare("any"));
+    all.add(openPipelineValue("any", params.features().baseCurrency()));
     for (KpiDefinition definition : all) {
       result.putIfAbsent(family(definition.name()), definition.direction());
     }
@@ -209,6 +226,13 @@ public final class KpiLibrary {
         measure(LOST_BY_REASON + "." + reason), measure("lost_deals"), 100, SALES_SCOPES);
   }
 
+  /** The member of the open-pipeline-by-stage family for one stage ({@code open_pipeline_value.<stage>}). */
+  static KpiDefinition openPipelineValue(String stage, String money) {
+    return new KpiDefinition("open_pipeline_value." + stage, "sum(amount) of opportunities open at the run date"
+        + " in this stage", money, CONVERSION, OPERATIONAL, AUXILIARY, HIGHER_IS_BETTER,
+        measure(OPEN_BY_STAGE + "." + stage), one(), 1, SALES_SCOPES);
+  }
+
   /** Stage and reason names as they appear in KPI names: lower case, non-alphanumerics as underscores. */
   static String measureName(String value) {
     return value.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
@@ -222,32 +246,101 @@ public final class KpiLibrary {
     List<Period> periods = Period.endingAt(asOf);
     Sources sources = new Sources(inputs, params, asOf, periods);
     Dataset<Row> measures = null;
+    Map<String, String> unavailable = new LinkedHashMap<>();
     for (KpiSource source : sources.all()) {
+      String reason = missingReason(inputs.silver(), source);
+      if (reason != null) {
+        // Not exported: no Spark work, and KPIs over these measures are null with the reason (not 0).
+        source.measureNames().forEach(m -> unavailable.putIfAbsent(m, reason));
+        continue;
+      }
       Dataset<Row> longForm = source.measuresLong(periods);
       measures = measures == null ? longForm : measures.unionByName(longForm);
     }
-    MeasureTable table = new MeasureTable(measures.collectAsList());
+    MeasureTable table = new MeasureTable(measures == null ? List.of() : measures.collectAsList(), unavailable);
     List<KpiDefinition> definitions = new ArrayList<>(definitions(params));
     for (String reason : table.suffixes(LOST_BY_REASON)) {
       definitions.add(lostReasonShare(reason));
+    }
+    for (String stage : table.suffixes(OPEN_BY_STAGE)) {
+      definitions.add(openPipelineValue(stage, params.features().baseCurrency()));
     }
     List<Row> rows = new Evaluation(table, periods).run(definitions, inputs.scores().isPresent());
     SparkSession spark = inputs.features().sparkSession();
     return spark.createDataFrame(rows, SCHEMA);
   }
 
+  /**
+   * The KPIs (a family as {@code <family>.*}) that cannot be computed because a silver entity their measures
+   * are read from has no rows at all, each with the reason; {@code compute} gives them null values with that
+   * reason. Builds only lazy plans (and the entity row checks {@link SilverTables#hasRows} keeps).
+   */
+  public static Map<String, String> notComputed(KpiInputs inputs, KpiParameters params, LocalDate asOf) {
+    Map<String, String> unavailable = new LinkedHashMap<>();
+    for (KpiSource source : new Sources(inputs, params, asOf, Period.endingAt(asOf)).all()) {
+      String reason = missingReason(inputs.silver(), source);
+      if (reason != null) {
+        source.measureNames().forEach(m -> unavailable.putIfAbsent(m, reason));
+      }
+    }
+    List<KpiDefinition> all = new ArrayList<>(definitions(params));
+    all.add(lostReasonShare("*"));
+    all.add(openPipelineValue("*", params.features().baseCurrency()));
+    Map<String, String> result = new LinkedHashMap<>();
+    Map<String, String> byKpi = new HashMap<>();
+    for (KpiDefinition definition : all) {
+      for (KpiDefinition.Operand operand : List.of(definition.numerator(), definition.denominator())) {
+        String reason = switch (operand.kind()) {
+          case MEASURE, COMPANY_MEASURE -> unavailable.get(baseMeasure(operand.name()));
+          case KPI -> byKpi.get(operand.name());
+          case ONE -> null;
+        };
+        if (reason != null && !result.containsKey(definition.name())) {
+          result.put(definition.name(), reason);
+          byKpi.put(definition.name(), reason);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** {@code lost_by_reason.price} → {@code lost_by_reason}; other measure names unchanged. */
+  private static String baseMeasure(String measure) {
+    for (String family : List.of(LOST_BY_REASON, OPEN_BY_STAGE)) {
+      if (measure.startsWith(family + ".")) {
+        return family;
+      }
+    }
+    return measure;
+  }
+
+  /** "no X export (silver T has no rows)" when an entity the source reads has no rows at all, else null. */
+  private static String missingReason(SilverTables silver, KpiSource source) {
+    for (Entity entity : Entity.values()) {
+      if (source.entities().contains(entity) && !silver.hasRows(entity)) {
+        return "no " + entity.name().toLowerCase(Locale.ROOT) + " export (silver " + entity.table()
+            + " has no rows)";
+      }
+    }
+    return null;
+  }
+
   /** Collected measure values keyed by (scope type, scope value, period). */
   private static final class MeasureTable {
     private final Map<Key, Map<String, Double>> values = new LinkedHashMap<>();
     private final Map<String, Set<Key>> keysByMeasure = new HashMap<>();
+    private final Map<String, String> unavailable;
 
-    MeasureTable(List<Row> rows) {
+    MeasureTable(List<Row> rows, Map<String, String> unavailable) {
+      this.unavailable = Map.copyOf(unavailable);
+      rows = new ArrayList<>(rows);
       rows.sort(Comparator.comparing((Row r) -> r.getString(0)).thenComparing(r -> r.getString(1))
           .thenComparing(r -> r.getString(2)).thenComparing(r -> r.getString(3)));
       for (Row row : rows) {
         Key key = new Key(row.getString(0), row.getString(1), row.getString(2));
         String measure = row.getString(3);
-        values.computeIfAbsent(key, k -> new HashMap<>()).put(measure, row.isNullAt(4) ? 0.0 : row.getDouble(4));
+        // A null measure (a median without values, a sum of unknown margins) stays null: it is unknown, not 0.
+        values.computeIfAbsent(key, k -> new HashMap<>()).put(measure, row.isNullAt(4) ? null : row.getDouble(4));
         keysByMeasure.computeIfAbsent(measure, m -> new LinkedHashSet<>()).add(key);
       }
     }
@@ -256,9 +349,27 @@ public final class KpiLibrary {
       return keysByMeasure.getOrDefault(measure, Set.of());
     }
 
-    /** A measure with no row at a key is zero there: every measure is a count or a sum. */
-    double value(Key key, String measure) {
-      return values.getOrDefault(key, Map.of()).getOrDefault(measure, 0.0);
+    /**
+     * A measure's value at a key with the reason when it has none: a count or sum with no row at a key is zero
+     * there; a measure whose source is not exported, or whose aggregation gave null, is unknown.
+     */
+    Number value(Key key, String measure) {
+      String reason = unavailable.get(baseMeasure(measure));
+      if (reason != null) {
+        return new Number(null, reason);
+      }
+      Map<String, Double> atKey = values.getOrDefault(key, Map.of());
+      if (atKey.containsKey(measure) && atKey.get(measure) == null) {
+        return new Number(null, measure + " has no value (no rows with a value in the period)");
+      }
+      if (!atKey.containsKey(measure) && measure.endsWith("_median")) {
+        return new Number(null, measure + " has no value (no rows in the period)");
+      }
+      return new Number(atKey.getOrDefault(measure, 0.0), null);
+    }
+
+    boolean isUnavailable(String measure) {
+      return unavailable.containsKey(baseMeasure(measure));
     }
 
     /** Values after {@code prefix.} in measure names, e.g. the reasons of {@code lost_by_reason.<reason>}. */
@@ -296,7 +407,10 @@ public final class KpiLibrary {
         keys.addAll(keysOf(definition.numerator()));
         keys.addAll(keysOf(definition.denominator()));
         keys.removeIf(k -> !definition.scopes().contains(k.scopeType()));
-        if (keys.isEmpty() && definition.name().equals("avg_health_score") && !scoresPresent) {
+        boolean unavailable = isUnavailable(definition.numerator()) || isUnavailable(definition.denominator());
+        if (keys.isEmpty() && definition.scopes().contains(COMPANY)
+            && (unavailable || definition.name().equals("avg_health_score") && !scoresPresent)) {
+          // No rows to key on: the company row of each period carries the null and its reason.
           for (String period : periods.keySet()) {
             keys.add(new Key(COMPANY, "all", period));
           }
@@ -322,14 +436,26 @@ public final class KpiLibrary {
       return switch (operand.kind()) {
         case MEASURE -> table.keys(operand.name());
         case KPI -> kpiValues.getOrDefault(operand.name(), Map.of()).keySet();
-        case COMPANY_MEASURE -> Set.of();
+        case COMPANY_MEASURE, ONE -> Set.of();
+      };
+    }
+
+    private boolean isUnavailable(Operand operand) {
+      return switch (operand.kind()) {
+        case MEASURE, COMPANY_MEASURE -> table.isUnavailable(operand.name());
+        case KPI -> {
+          Map<Key, Number> values = kpiValues.getOrDefault(operand.name(), Map.of());
+          yield !values.isEmpty() && values.values().stream().allMatch(v -> v.value() == null);
+        }
+        case ONE -> false;
       };
     }
 
     private Number resolve(Operand operand, Key key) {
       return switch (operand.kind()) {
-        case MEASURE -> new Number(table.value(key, operand.name()), null);
-        case COMPANY_MEASURE -> new Number(table.value(new Key(COMPANY, "all", key.period()), operand.name()), null);
+        case MEASURE -> table.value(key, operand.name());
+        case COMPANY_MEASURE -> table.value(new Key(COMPANY, "all", key.period()), operand.name());
+        case ONE -> new Number(1.0, null);
         case KPI -> {
           Number value = kpiValues.getOrDefault(operand.name(), Map.of()).get(key);
           yield value == null ? new Number(null, operand.name() + " has no value for this scope")
@@ -388,7 +514,8 @@ public final class KpiLibrary {
 
     List<KpiSource> all() {
       List<KpiSource> all = new ArrayList<>(List.of(customerPeriods(), orders(), marketingSpend(), features(),
-          productLines(), leads(), opportunities(), lostReasons(), activities(), tickets(), nps()));
+          margins(), productLines(), leads(), opportunities(), lostReasons(), openByStage(), activities(), tickets(),
+          nps()));
       inputs.scores().ifPresent(scores -> all.add(scores(scores)));
       return all;
     }
@@ -454,7 +581,8 @@ public final class KpiLibrary {
               new Measure("reactivated_customers", countIf(lapsedAtStart.and(bought))),
               new Measure("buyers", countIf(bought)),
               new Measure("repeat_buyers", countIf(bought.and(col("orders_to_date").geq(2)))),
-              new Measure("new_customers", countIf(col("first_order_date").geq(col("period_start"))))));
+              new Measure("new_customers", countIf(col("first_order_date").geq(col("period_start"))))))
+          .from(Entity.ORDERS);
     }
 
     private KpiSource orders() {
@@ -466,7 +594,8 @@ public final class KpiLibrary {
       // Revenue is net of returns; a return order is not an order placed.
       return KpiSource.of("orders", rows, customerScopes(col("customer_owner")), List.of(
           new Measure("order_revenue", sumIf(in, coalesce(col("order_revenue"), lit(0.0)))),
-          new Measure("orders", countIf(in.and(OrderFacts.isPurchase(featureParams))))));
+          new Measure("orders", countIf(in.and(OrderFacts.isPurchase(featureParams))))))
+          .from(Entity.ORDERS, Entity.ORDER_LINES);
     }
 
     /** Spend rows are dated at their month's first day. */
@@ -474,27 +603,41 @@ public final class KpiLibrary {
       Dataset<Row> spend = inputs.silver().marketingSpend().where(col("month").leq(asOf));
       return KpiSource.of("marketing_spend", spend,
           List.of(new Scope(COMPANY, lit("all")), new Scope(CHANNEL, coalesce(col("channel"), lit("unknown")))),
-          List.of(new Measure("marketing_spend", sumIf(inPeriod(col("month")), col("amount")))));
+          List.of(new Measure("marketing_spend", sumIf(inPeriod(col("month")), col("amount")))))
+          .from(Entity.MARKETING_SPEND);
     }
 
     /** Customer features are a snapshot at the run date: the same in every period. */
     private KpiSource features() {
-      Dataset<Row> rows = inputs.features().select("customer_id", "order_count_12m", "gross_margin_12m",
-          "product_lines_held");
-      Column active = col("order_count_12m").gt(0);
+      Dataset<Row> rows = inputs.features().select("customer_id", "product_lines_held");
       return KpiSource.of(GoldTable.CUSTOMER_FEATURES.table(), withCustomer(rows),
           customerScopes(col("customer_owner")), List.of(
-          new Measure("ltv_margin_12m", sumIf(active, col("gross_margin_12m"))),
-          new Measure("active_buyers_12m", countIf(active)),
           new Measure("buying_customers", countIf(col("product_lines_held").geq(1))),
-          new Measure("multi_line_customers", countIf(col("product_lines_held").geq(2)))));
+          new Measure("multi_line_customers", countIf(col("product_lines_held").geq(2)))))
+          .from(Entity.ORDERS, Entity.ORDER_LINES);
+    }
+
+    /**
+     * Gross margin of customers with an order in 12 months (snapshot at the run date). A customer whose margin is
+     * unknown (no unit costs on its lines) is left out of both sums; with no known margin at all the sum is null
+     * (LTV unknown), not 0.
+     */
+    private KpiSource margins() {
+      Dataset<Row> rows = inputs.features().select("customer_id", "order_count_12m", "gross_margin_12m");
+      Column active = col("order_count_12m").gt(0);
+      Column known = active.and(col("gross_margin_12m").isNotNull());
+      return KpiSource.of("customer_margins", withCustomer(rows), customerScopes(col("customer_owner")), List.of(
+          new Measure("ltv_margin_12m", sum(when(known, col("gross_margin_12m").cast("double")))),
+          new Measure("margin_known_buyers_12m", countIf(known))))
+          .from(Entity.ORDERS, Entity.ORDER_LINES);
     }
 
     private KpiSource productLines() {
       Dataset<Row> rows = inputs.features().select(explode(expr(
           "map_keys(map_filter(revenue_share_by_product_line, (k, v) -> v > 0))")).as("product_line"));
       return KpiSource.of("product_lines", rows, List.of(new Scope(PRODUCT_LINE, col("product_line"))),
-          List.of(new Measure("line_holders", count(lit(1)))));
+          List.of(new Measure("line_holders", count(lit(1)))))
+          .from(Entity.ORDERS, Entity.ORDER_LINES);
     }
 
     private KpiSource leads() {
@@ -503,7 +646,8 @@ public final class KpiLibrary {
       return KpiSource.of("leads", leads,
           List.of(new Scope(COMPANY, lit("all")), new Scope(CHANNEL, coalesce(col("channel"), lit("unknown")))),
           List.of(new Measure("leads", countIf(in)),
-              new Measure("converted_leads", countIf(in.and(col("converted_at").leq(asOf))))));
+              new Measure("converted_leads", countIf(in.and(col("converted_at").leq(asOf))))))
+          .from(Entity.LEADS);
     }
 
     private Dataset<Row> opportunityRows() {
@@ -522,23 +666,36 @@ public final class KpiLibrary {
      * Funnel method: the furthest stage an opportunity reached is its current stage when that stage was set on
      * or before the run date (a won opportunity reached the last stage); an opportunity whose stage changed
      * after the run date, or whose stage is not in the funnel, counts as having reached the first stage only.
+     * A lost opportunity exits at the stage it was lost in: it reached its current stage when that is a funnel
+     * stage, never the won (last) stage, and a lost stage ({@code kpis.lost-stages}) is not in the funnel.
+     * Opportunities without an account count at company, owner and product line scope.
      */
     private KpiSource opportunities() {
-      List<String> stages = params.funnelStages();
+      List<String> stages = params.funnel();
       Column stageKnown = col("stage_changed_at").isNull().or(col("stage_changed_at").leq(asOf));
       Column stageList = array(stages.stream().map(s -> lit(s)).toArray(Column[]::new));
       Column position = array_position(stageList, lower(col("stage"))).minus(1);
-      Column reached = when(won().and(col("closed_at").leq(asOf)), lit(stages.size() - 1))
+      Column closedByAsOf = col("closed_at").isNotNull().and(col("closed_at").leq(asOf));
+      Column lostByAsOf = closedByAsOf.and(won().equalTo(false));
+      Column reached = when(won().and(closedByAsOf), lit(stages.size() - 1))
+          .when(lostByAsOf, when(stageKnown, least(greatest(position, lit(0L)), lit(stages.size() - 2L)))
+              .otherwise(lit(0L)))
           .when(stageKnown, greatest(position, lit(0L)))
           .otherwise(lit(0L));
       Column created = inPeriod(col("created_at"));
       Column closed = closedInPeriod();
       Column open = col("closed_at").isNull().or(col("closed_at").gt(asOf));
+      Column wonInPeriod = closed.and(won());
+      Column cycle = datediff(col("closed_at"), col("created_at"));
       List<Measure> measures = new ArrayList<>(List.of(
-          new Measure("won_deals", countIf(closed.and(won()))),
+          new Measure("won_deals", countIf(wonInPeriod)),
           new Measure("closed_deals", countIf(closed)),
           new Measure("lost_deals", countIf(closed.and(won().equalTo(false)))),
-          new Measure("won_cycle_days", sumIf(closed.and(won()), datediff(col("closed_at"), col("created_at"))))));
+          new Measure("won_cycle_days", sumIf(wonInPeriod, cycle)),
+          new Measure("won_cycle_days_median", expr("percentile(_won_cycle, 0.5)")),
+          new Measure("won_amount", sumIf(wonInPeriod.and(col("amount").isNotNull()), col("amount"))),
+          new Measure("won_deals_with_amount", countIf(wonInPeriod.and(col("amount").isNotNull()))),
+          new Measure("open_amount", sumIf(open.and(col("amount").isNotNull()), col("amount")))));
       for (int i = 0; i < stages.size(); i++) {
         String stage = measureName(stages.get(i));
         measures.add(new Measure("reached." + stage, countIf(created.and(reached.geq(i)))));
@@ -547,14 +704,27 @@ public final class KpiLibrary {
         measures.add(new Measure("open_in_stage." + stage, countIf(inStage)));
         measures.add(new Measure("days_in_stage." + stage, sumIf(inStage, datediff(asOf, col("stage_changed_at")))));
       }
-      return KpiSource.of("opportunities", opportunityRows(), salesScopes(), measures);
+      // The median needs the cycle of won deals of the row's period as a column (null for other rows).
+      Dataset<Row> rows = KpiSource.withPeriods(opportunityRows(), periods)
+          .withColumn("_won_cycle", when(wonInPeriod, cycle.cast("double")));
+      return KpiSource.perPeriod("opportunities", rows, salesScopes(), measures).from(Entity.OPPORTUNITIES);
+    }
+
+    /** Open pipeline value per current stage (as named in the data), at the run date. */
+    private KpiSource openByStage() {
+      Column open = col("closed_at").isNull().or(col("closed_at").gt(asOf));
+      return KpiSource.of("open_opportunities_by_stage", opportunityRows().where(open.and(col("amount").isNotNull())),
+              salesScopes(), List.of(new Measure(OPEN_BY_STAGE, sumIf(lit(true), col("amount")))))
+          .brokenDownBy(expr("regexp_replace(lower(coalesce(stage, 'unknown')), '[^a-z0-9]+', '_')"))
+          .from(Entity.OPPORTUNITIES);
     }
 
     private KpiSource lostReasons() {
       Column lostInPeriod = closedInPeriod().and(won().equalTo(false));
       return KpiSource.of("opportunities_by_lost_reason", opportunityRows().where(col("lost_reason").isNotNull()),
               salesScopes(), List.of(new Measure(LOST_BY_REASON, countIf(lostInPeriod))))
-          .brokenDownBy(expr("regexp_replace(lower(lost_reason), '[^a-z0-9]+', '_')"));
+          .brokenDownBy(expr("regexp_replace(lower(lost_reason), '[^a-z0-9]+', '_')"))
+          .from(Entity.OPPORTUNITIES);
     }
 
     /** Sales activities (done by a salesperson); the owner scope is the activity's owner. */
@@ -565,7 +735,8 @@ public final class KpiLibrary {
       Column in = inPeriod(to_date(col("occurred_at")));
       return KpiSource.of("activities", rows, customerScopes(coalesce(col("owner_id"), col("customer_owner"))),
           List.of(new Measure("sales_activities", countIf(in)),
-              new Measure("active_salespeople", countDistinct(when(in, col("owner_id"))))));
+              new Measure("active_salespeople", countDistinct(when(in, col("owner_id"))))))
+          .from(Entity.ACTIVITIES);
     }
 
     private KpiSource tickets() {
@@ -583,7 +754,8 @@ public final class KpiLibrary {
           new Measure("responded_tickets", countIf(responded)),
           new Measure("response_hours", sumIf(responded, hoursBetween(col("created_at"), col("first_response_at")))),
           new Measure("resolved_tickets", countIf(resolved)),
-          new Measure("resolution_hours", sumIf(resolved, hoursBetween(col("created_at"), col("resolved_at"))))));
+          new Measure("resolution_hours", sumIf(resolved, hoursBetween(col("created_at"), col("resolved_at"))))))
+          .from(Entity.TICKETS);
     }
 
     private static Column hoursBetween(Column from, Column to) {
@@ -596,7 +768,8 @@ public final class KpiLibrary {
       Column net = when(col("score").geq(9), lit(1L)).when(col("score").leq(6), lit(-1L)).otherwise(lit(0L));
       return KpiSource.of("nps_responses", rows, customerScopes(col("customer_owner")), List.of(
           new Measure("nps_net", sum(when(in, net).otherwise(lit(0L)))),
-          new Measure("nps_responses", countIf(in))));
+          new Measure("nps_responses", countIf(in))))
+          .from(Entity.NPS_RESPONSES);
     }
 
     private KpiSource scores(Dataset<Row> scores) {

@@ -16,7 +16,8 @@ public record KpiParameters(
     int inactiveDays,
     double lifetimeYears,
     List<String> funnelStages,
-    Set<String> salesActivityTypes) {
+    Set<String> salesActivityTypes,
+    Set<String> lostStages) {
 
   public KpiParameters {
     Objects.requireNonNull(features, "features");
@@ -32,11 +33,26 @@ public record KpiParameters(
           + " (need at least two distinct stages in funnel order)");
     }
     salesActivityTypes = Set.copyOf(salesActivityTypes.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
+    lostStages = Set.copyOf(lostStages.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
+    Set<String> lost = lostStages;
+    if (funnelStages.stream().filter(s -> !lost.contains(s)).count() < 2) {
+      throw new IllegalArgumentException("Invalid funnelStages: " + funnelStages + " without the lost stages "
+          + lostStages + " (need at least two stages a deal can reach)");
+    }
+  }
+
+  /**
+   * The funnel without the stages that mark a lost deal: losing is an exit from the stage the deal was in, not a
+   * stage after the last one (a lost stage listed in funnel-stages would count every lost deal as reaching it).
+   */
+  public List<String> funnel() {
+    return funnelStages.stream().filter(s -> !lostStages.contains(s)).toList();
   }
 
   /** 180 days inactivity, 3 years lifetime, funnel qualification → proposal → negotiation → closed_won. */
   public static KpiParameters defaults() {
     return new KpiParameters(FeatureParameters.defaults(), 180, 3.0,
-        List.of("qualification", "proposal", "negotiation", "closed_won"), Set.of("call", "email", "meeting", "visit"));
+        List.of("qualification", "proposal", "negotiation", "closed_won"), Set.of("call", "email", "meeting", "visit"),
+        Set.of("closed_lost", "lost"));
   }
 }

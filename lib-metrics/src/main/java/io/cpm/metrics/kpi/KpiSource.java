@@ -41,6 +41,7 @@ final class KpiSource {
   private final List<Measure> measures;
   private final Column breakdown;
   private final boolean hasPeriods;
+  private java.util.Set<io.cpm.metrics.schema.Entity> entities = java.util.Set.of();
 
   private KpiSource(String name, Dataset<Row> rows, List<Scope> scopes, List<Measure> measures,
       Column breakdown, boolean hasPeriods) {
@@ -67,7 +68,30 @@ final class KpiSource {
 
   /** The same source with every measure split by the values of {@code column} (nulls dropped). */
   KpiSource brokenDownBy(Column column) {
-    return new KpiSource(name, rows, scopes, measures, column, hasPeriods);
+    return new KpiSource(name, rows, scopes, measures, column, hasPeriods).from(
+        entities.toArray(io.cpm.metrics.schema.Entity[]::new));
+  }
+
+  /**
+   * The silver entities the source reads: when one has no rows at all (not exported), the source is not
+   * computed and its measures are unavailable, so KPIs over them are null with the reason, not 0.
+   */
+  KpiSource from(io.cpm.metrics.schema.Entity... read) {
+    this.entities = java.util.Set.of(read);
+    return this;
+  }
+
+  java.util.Set<io.cpm.metrics.schema.Entity> entities() {
+    return entities;
+  }
+
+  /** The measure names (with a breakdown, the prefix before the breakdown value). */
+  List<String> measureNames() {
+    return measures.stream().map(Measure::name).toList();
+  }
+
+  boolean brokenDown() {
+    return breakdown != null;
   }
 
   /** Every row repeated for each period: adds {@code period, period_start, period_end}. */

@@ -43,7 +43,8 @@ public enum Entity {
       field("converted_at", DateType, true)),
   OPPORTUNITIES("crm", "opportunities", List.of("opportunity_id"), "created_at",
       field("opportunity_id", StringType, false),
-      field("customer_id", StringType, false),
+      // Early pipeline has no account yet: such opportunities count in pipeline KPIs, not in customer features.
+      field("customer_id", StringType, true),
       field("created_at", DateType, false),
       field("stage", StringType, true),
       field("stage_changed_at", DateType, true),

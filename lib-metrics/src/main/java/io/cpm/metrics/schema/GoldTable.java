@@ -38,6 +38,9 @@ public enum GoldTable {
   PUBLISHED_SCORES("published_scores", "publish", Kind.TABLE, List.of("run_date", "customer_id"),
       GoldTable.RUN_DATE),
   CUSTOMER_360("customer_360", "publish", Kind.VIEW, List.of("customer_id"), null),
+  /** What a run could not compute and why; features, score and kpis each replace their own rows of a run date. */
+  NOT_COMPUTED("not_computed", "features", Kind.TABLE, List.of("run_date", "stage", "kind", "name"),
+      GoldTable.RUN_DATE),
   PIPELINE_RUNS("pipeline_runs", "nightly", Kind.TABLE, List.of("run_date", "attempt", "stage"), null);
 
   /** Partition column of every per-run output table. */

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Row;
 public final class SilverTables {
   private final Map<Entity, Dataset<Row>> tables;
   private Set<String> currencies;
+  private final Map<Entity, Boolean> hasRows = new EnumMap<>(Entity.class);
 
   private SilverTables(Map<Entity, Dataset<Row>> tables) {
     this.tables = tables;
@@ -80,6 +81,26 @@ public final class SilverTables {
 
   public Dataset<Row> tickets() {
     return tables.get(Entity.TICKETS);
+  }
+
+  /**
+   * Whether the entity's table has any row at all: a company that does not export an entity (no NPS, no ERP)
+   * has it empty, and the features, KPIs and models fed only by it are then not computed (null with a reason)
+   * rather than 0. Asked once per entity and kept (one small Spark job each), like {@link #currencies()}.
+   */
+  public synchronized boolean hasRows(Entity entity) {
+    return hasRows.computeIfAbsent(entity, e -> !tables.get(e).isEmpty());
+  }
+
+  /** The entities without any row, in declaration order. */
+  public Set<Entity> emptyEntities() {
+    Set<Entity> result = java.util.EnumSet.noneOf(Entity.class);
+    for (Entity entity : Entity.values()) {
+      if (!hasRows(entity)) {
+        result.add(entity);
+      }
+    }
+    return result;
   }
 
   /**

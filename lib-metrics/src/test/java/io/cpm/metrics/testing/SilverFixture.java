@@ -39,6 +39,15 @@ public final class SilverFixture {
     return copy;
   }
 
+  /** A copy without any row of the given entities: a company that does not export them. */
+  public SilverFixture without(Entity... entities) {
+    SilverFixture copy = copy();
+    for (Entity entity : entities) {
+      copy.rows.remove(entity);
+    }
+    return copy;
+  }
+
   public SilverTables build() {
     SparkSession spark = TestSpark.session();
     return SilverTables.load(entity -> {

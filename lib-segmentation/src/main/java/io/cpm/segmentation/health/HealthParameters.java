@@ -11,12 +11,10 @@ package io.cpm.segmentation.health;
  * @param complaintWeight how many tickets one complaint counts as
  * @param paymentTermsDays days to pay that are still on time
  * @param paymentLateMaxDays days beyond terms that score 0
- * @param missingValue component value (0–100) used when its inputs are unknown (e.g. no NPS answer)
  */
 public record HealthParameters(double usageWeight, double depthWeight, double interactionWeight, double npsWeight,
     double supportWeight, double paymentWeight, double usageTarget, double depthTarget, double interactionTarget,
-    double supportMaxLoad, double complaintWeight, double paymentTermsDays, double paymentLateMaxDays,
-    double missingValue) {
+    double supportMaxLoad, double complaintWeight, double paymentTermsDays, double paymentLateMaxDays) {
   public HealthParameters {
     double[] weights = {usageWeight, depthWeight, interactionWeight, npsWeight, supportWeight, paymentWeight};
     double sum = 0;
@@ -33,9 +31,6 @@ public record HealthParameters(double usageWeight, double depthWeight, double in
       if (!(target > 0)) {
         throw new IllegalArgumentException("Invalid health normalization constant: " + target + " (must be > 0)");
       }
-    }
-    if (!(missingValue >= 0 && missingValue <= 100)) {
-      throw new IllegalArgumentException("Invalid health missing value: " + missingValue + " (must be in 0..100)");
     }
   }
 }

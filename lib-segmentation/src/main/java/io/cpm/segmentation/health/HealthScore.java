@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -23,26 +24,34 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>payment (inverse) = clamp(100 · (1 − max(0, avg_days_to_pay − paymentTermsDays) / paymentLateMaxDays))
  *       · (1 − min(1, overdue_amount / max(revenue_12m, 1)))</li>
  * </ul>
- * A component whose inputs are null takes {@code missingValue}. {@code health_score = Σ w_i c_i / Σ w_i}.
+ * A component whose inputs are null for a customer (its source is not exported, or the customer has no NPS answer
+ * or paid invoice) is left out: {@code health_score = Σ w_i c_i / Σ w_i} over the components that have a value, so
+ * the weights of the others are renormalized, and {@code health_components} lists the components used. A
+ * customer without any component has a null score (an invented 50 would look like a measured "average").
  */
 public final class HealthScore {
   public static final String[] COMPONENTS = {"health_usage", "health_depth", "health_interaction", "health_nps",
       "health_support", "health_payment"};
   public static final String SCORE = "health_score";
   public static final String CHANGE = "health_change";
+  /** The components a customer's score was computed from (names without the {@code health_} prefix). */
+  public static final String USED = "health_components";
 
   private HealthScore() {}
 
-  /** customer_id, the six components and health_score. */
+  /** customer_id, the six components (null when unknown), health_score and health_components. */
   public static Dataset<Row> compute(Dataset<Row> features, HealthParameters p) {
     Column usage = scaled(number("activities_30d").plus(number("logins_30d")), p.usageTarget());
     Column depth = scaled(number("product_lines_held"), p.depthTarget());
     Column interaction = scaled(number("activities_90d"), p.interactionTarget());
     Column nps = clamp(number("nps_avg").multiply(10));
+    // tickets_12m is null only when there is no ticket export; a customer without tickets has 0 and scores 100.
     Column support = clamp(lit(100).multiply(lit(1).minus(
-        coalesce(number("tickets_12m"), lit(0.0)).plus(coalesce(number("complaints_12m"), lit(0.0))
+        number("tickets_12m").plus(coalesce(number("complaints_12m"), lit(0.0))
             .multiply(p.complaintWeight())).divide(p.supportMaxLoad()))));
-    Column lateDays = greatest(lit(0.0), number("avg_days_to_pay").minus(p.paymentTermsDays()));
+    // greatest skips nulls: without a paid invoice the lateness is unknown (null), not 0 days (a perfect payer).
+    Column lateDays = when(number("avg_days_to_pay").isNull(), lit(null).cast(DataTypes.DoubleType))
+        .otherwise(greatest(lit(0.0), number("avg_days_to_pay").minus(p.paymentTermsDays())));
     Column overdueShare = least(lit(1.0), coalesce(number("overdue_amount"), lit(0.0))
         .divide(greatest(coalesce(number("revenue_12m"), lit(0.0)), lit(1.0))));
     Column payment = clamp(lit(100).multiply(lit(1).minus(lateDays.divide(p.paymentLateMaxDays()))))
@@ -50,17 +59,23 @@ public final class HealthScore {
     Column[] values = {usage, depth, interaction, nps, support, payment};
     double[] weights = {p.usageWeight(), p.depthWeight(), p.interactionWeight(), p.npsWeight(), p.supportWeight(),
         p.paymentWeight()};
-    double total = 0;
     Column weighted = lit(0.0);
-    Column[] output = new Column[COMPONENTS.length + 2];
+    Column weightSum = lit(0.0);
+    Column[] used = new Column[COMPONENTS.length];
+    Column[] output = new Column[COMPONENTS.length + 3];
     output[0] = col("customer_id");
     for (int i = 0; i < COMPONENTS.length; i++) {
-      Column component = coalesce(values[i], lit(p.missingValue())).cast(DataTypes.DoubleType);
+      Column component = values[i].cast(DataTypes.DoubleType);
       output[i + 1] = component.as(COMPONENTS[i]);
-      weighted = weighted.plus(component.multiply(weights[i]));
-      total += weights[i];
+      Column known = component.isNotNull().and(lit(weights[i] > 0));
+      weighted = weighted.plus(when(known, component.multiply(weights[i])).otherwise(lit(0.0)));
+      weightSum = weightSum.plus(when(known, lit(weights[i])).otherwise(lit(0.0)));
+      used[i] = when(known, lit(COMPONENTS[i].substring("health_".length())));
     }
-    output[COMPONENTS.length + 1] = weighted.divide(total).as(SCORE);
+    output[COMPONENTS.length + 1] = when(weightSum.gt(0), weighted.divide(weightSum)).as(SCORE);
+    // array_compact drops the components left out (null entries).
+    output[COMPONENTS.length + 2] = org.apache.spark.sql.functions.array_compact(
+        org.apache.spark.sql.functions.array(used)).as(USED);
     return features.select(output);
   }
 
@@ -83,9 +98,9 @@ public final class HealthScore {
     return clamp(value.multiply(100.0 / target));
   }
 
-  /** least/greatest skip nulls, so an unknown input is kept null explicitly (it becomes missingValue). */
+  /** least/greatest skip nulls, so an unknown input is kept null explicitly (the component is left out). */
   private static Column clamp(Column value) {
-    return org.apache.spark.sql.functions.when(value.isNull(), lit(null).cast(DataTypes.DoubleType))
+    return when(value.isNull(), lit(null).cast(DataTypes.DoubleType))
         .otherwise(least(lit(100.0), greatest(lit(0.0), value)));
   }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class HealthScoreTest {
   private static final HealthParameters PARAMETERS = new HealthParameters(0.25, 0.15, 0.15, 0.15, 0.15, 0.15,
-      20, 4, 12, 10, 3, 30, 60, 50);
+      20, 4, 12, 10, 3, 30, 60);
   private static final StructType SCHEMA = new StructType()
       .add("customer_id", DataTypes.StringType).add("activities_30d", DataTypes.LongType)
       .add("logins_30d", DataTypes.LongType).add("product_lines_held", DataTypes.IntegerType)
@@ -36,12 +36,39 @@ class HealthScoreTest {
     Row healthy = rows.get("healthy");
     assertThat(values(healthy)).containsExactly(new double[] {100.0, 100.0, 100.0, 90.0, 100.0, 100.0}, within(1e-9));
     assertThat(healthy.getDouble(7)).isCloseTo(98.5, within(1e-9));
+    assertThat(healthy.getList(8)).containsExactly("usage", "depth", "interaction", "nps", "support", "payment");
     Row mixed = rows.get("mixed");
-    // usage 5/20, depth 1/4, interaction 3/12, NPS unknown → 50, support 1 − (4 + 3)/10, payment
+    // usage 5/20, depth 1/4, interaction 3/12, NPS unknown (no answer), support 1 − (4 + 3)/10, payment
     // (1 − 15/60) · (1 − 250/1000).
-    assertThat(values(mixed)).containsExactly(new double[] {25.0, 25.0, 25.0, 50.0, 30.0, 56.25}, within(1e-9));
-    double expected = (0.25 * 25 + 0.15 * (25 + 25 + 50 + 30 + 56.25)) / 1.0;
+    assertThat(mixed.isNullAt(4)).isTrue();
+    double[] known = {mixed.getDouble(1), mixed.getDouble(2), mixed.getDouble(3), mixed.getDouble(5),
+        mixed.getDouble(6)};
+    assertThat(known).containsExactly(new double[] {25.0, 25.0, 25.0, 30.0, 56.25}, within(1e-9));
+    // The NPS weight is left out and the others renormalized (not an invented 50 for the unknown answer).
+    double expected = (0.25 * 25 + 0.15 * (25 + 25 + 30 + 56.25)) / 0.85;
     assertThat(mixed.getDouble(7)).isCloseTo(expected, within(1e-9));
+    assertThat(mixed.getList(8)).containsExactly("usage", "depth", "interaction", "support", "payment");
+  }
+
+  @Test
+  void componentsWithoutASourceAreLeftOutAndAScoreWithoutAnyIsNull() {
+    // A CRM-only company: no order lines (depth), no NPS, no tickets (support), no invoices (payment).
+    Dataset<Row> features = TestSpark.session().createDataFrame(List.of(
+        RowFactory.create("crm", 5L, 5L, null, 6L, null, null, null, null, null, null),
+        RowFactory.create("none", null, null, null, null, null, null, null, null, null, null)), SCHEMA);
+    Map<String, Row> rows = HealthScore.compute(features, PARAMETERS).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r));
+    Row crm = rows.get("crm");
+    // usage 10/20 = 50 (weight 0.25), interaction 6/12 = 50 (weight 0.15): the score is their weighted mean.
+    assertThat(crm.getDouble(7)).isCloseTo(50.0, within(1e-9));
+    assertThat(crm.getList(8)).containsExactly("usage", "interaction");
+    for (int i = 2; i <= 6; i++) {
+      if (i != 3) {
+        assertThat(crm.isNullAt(i)).as("component %d", i).isTrue();
+      }
+    }
+    assertThat(rows.get("none").isNullAt(7)).isTrue();
+    assertThat(rows.get("none").getList(8)).isEmpty();
   }
 
   @Test
@@ -60,7 +87,7 @@ class HealthScoreTest {
 
   @Test
   void rejectsInvalidWeights() {
-    assertThatThrownBy(() -> new HealthParameters(0, 0, 0, 0, 0, 0, 20, 4, 12, 10, 3, 30, 60, 50))
+    assertThatThrownBy(() -> new HealthParameters(0, 0, 0, 0, 0, 0, 20, 4, 12, 10, 3, 30, 60))
         .hasMessageContaining("all zero");
   }
 
