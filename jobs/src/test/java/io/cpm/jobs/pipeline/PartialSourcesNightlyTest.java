@@ -121,6 +121,8 @@ class PartialSourcesNightlyTest {
     assertThat(kpiRow(spark, crm, "stage_conversion.qualification_to_proposal", "all_time").getDouble(1))
         .isEqualTo(allTimeLeads);
     assertThat(spark.read().format("delta").load(crm.table("not_computed")).count()).isPositive();
+    assertThat(Files.readString(crm.warehouse().resolveSibling("reports").resolve(DATE).resolve("index.html")))
+        .contains("What could not be computed").contains("no orders export");
 
     // CRM + tickets.
     Run helpDesk = run("crm-tickets", List.of("crm", "tickets"),
