@@ -54,6 +54,7 @@ class SampleNightlyGoldenIT {
   private static Path out;
   private static String warehouse;
   private static String runLog;
+  private static Path logFile;
 
   @BeforeAll
   static void runThreeNights() throws Exception {
@@ -62,8 +63,10 @@ class SampleNightlyGoldenIT {
     out = sample.out();
     warehouse = sample.warehouse();
     Path config = sample.config();
+    logFile = work.resolve("cpm.log");
     List<String> command = ChildProcess.java(List.of("-Xmx2g", "-XX:+UseSerialGC",
-            "-Dlog4j2.configurationFile=" + RepoFiles.path("conf/log4j2.properties"), "-Djava.io.tmpdir=" + work),
+            "-Dlog4j2.configurationFile=" + RepoFiles.path("conf/log4j2.properties"), "-Dcpm.log.file=" + logFile,
+            "-Djava.io.tmpdir=" + work),
         ItEnv.appJar() + java.io.File.pathSeparator + ItEnv.runtimeClasspath(), "io.cpm.jobs.Main",
         List.of("nightly", "--from", DATES.get(0).toString(), "--run-date", DATES.get(2).toString(),
             "--config", config.toString()));
@@ -127,6 +130,20 @@ class SampleNightlyGoldenIT {
     }
     assertThat(table("lifecycle_history").where(col("customer_id").isNull()).count())
         .as("lifecycle_history rows without a customer id").isZero();
+  }
+
+  /**
+   * A normal night speaks only through cpm's own lines: no WARN on the console (Spark's start-up noise goes to
+   * the log file), and no plan of the three nights has a window without partitioning, which Spark runs as one
+   * task on one core and logs as "No Partition Defined for Window operation" (to the log file).
+   */
+  @Test
+  void consoleHasNoWarningsAndNoPlanHasASinglePartitionWindow() throws IOException {
+    assertThat(runLog.lines().filter(line -> line.matches("\\d\\d:\\d\\d:\\d\\d WARN .*")).toList())
+        .as("WARN lines on the console").isEmpty();
+    String logged = Files.exists(logFile) ? Files.readString(logFile) : "";
+    assertThat(logged).as("log file " + logFile).doesNotContain("No Partition Defined for Window")
+        .doesNotContain("was created concurrently");
   }
 
   @Test
