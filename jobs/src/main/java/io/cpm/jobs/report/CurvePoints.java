@@ -8,56 +8,13 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Reads the curve data the score stage stores as JSON in {@code model_runs} ({@code roc}, {@code calibration})
- * into x/y points. Accepted shapes: an array of objects ({@code [{"fpr":0,"tpr":0}, ...]}), an object of
+ * Reads the curve data the score stage stores as JSON in {@code model_runs} ({@code roc}, {@code calibration},
+ * {@code lift}) into x/y points. Accepted shapes: an array of objects ({@code [{"fpr":0,"tpr":0}, ...]}), an object of
  * parallel arrays ({@code {"fpr":[...],"tpr":[...]}}) or an array of pairs ({@code [[0,0], ...]}); the x and y
  * field names are the first of the given candidates that is present.
  */
 final class CurvePoints {
-  static final List<String> ROC_FIELDS = List.of("roc", "roc_curve", "roc_points");
-  static final List<String> ROC_X = List.of("fpr", "false_positive_rate", "falsePositiveRate", "x");
-  static final List<String> ROC_Y = List.of("tpr", "true_positive_rate", "truePositiveRate", "y");
-  static final List<String> CALIBRATION_FIELDS = List.of("calibration", "calibration_bins", "deciles");
-  static final List<String> CALIBRATION_X = List.of("predicted", "mean_predicted", "meanPredicted",
-      "mean_prediction", "prob_pred", "avg_predicted", "x");
-  static final List<String> CALIBRATION_Y = List.of("observed", "observed_rate", "observedRate", "fraction_positive",
-      "prob_true", "actual", "mean_actual", "meanActual", "y");
-
   private CurvePoints() {}
-
-  /**
-   * The curve of a model_runs row: a string column named like one of {@code fields}, or such a field inside a
-   * JSON object held by any string column (e.g. a {@code metrics} document). Empty if there is none.
-   */
-  static List<Svg.Point> find(org.apache.spark.sql.Row row, List<String> fields, List<String> xNames,
-      List<String> yNames) {
-    List<String> columns = java.util.Arrays.asList(row.schema().fieldNames());
-    for (String field : fields) {
-      if (columns.contains(field) && row.getAs(field) instanceof String json) {
-        List<Svg.Point> points = parse(json, xNames, yNames);
-        if (!points.isEmpty()) {
-          return points;
-        }
-      }
-    }
-    ObjectMapper mapper = new ObjectMapper();
-    for (int i = 0; i < row.length(); i++) {
-      if (row.get(i) instanceof String text && text.startsWith("{")) {
-        try {
-          JsonNode node = field(mapper.readTree(text), fields);
-          if (node != null) {
-            List<Svg.Point> points = parse(node.toString(), xNames, yNames);
-            if (!points.isEmpty()) {
-              return points;
-            }
-          }
-        } catch (IOException e) {
-          // Not JSON: an ordinary text column.
-        }
-      }
-    }
-    return List.of();
-  }
 
   /** The points, sorted by x; empty if the text is null, blank or not one of the shapes. */
   static List<Svg.Point> parse(String json, List<String> xNames, List<String> yNames) {

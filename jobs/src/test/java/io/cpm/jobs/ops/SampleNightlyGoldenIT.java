@@ -60,6 +60,7 @@ class SampleNightlyGoldenIT {
   private static Path out;
   private static String warehouse;
   private static String runLog;
+  private static Path logFile;
 
   @BeforeAll
   static void runThreeNights() throws Exception {
@@ -67,6 +68,7 @@ class SampleNightlyGoldenIT {
     out = sample.out();
     warehouse = sample.warehouse();
     runLog = SampleNights.log();
+    logFile = SampleNights.logFile();
   }
 
   private static Dataset<Row> table(String name) {
@@ -123,6 +125,20 @@ class SampleNightlyGoldenIT {
     }
     assertThat(table(LIFECYCLE_HISTORY.table()).where(col("customer_id").isNull()).count())
         .as("lifecycle_history rows without a customer id").isZero();
+  }
+
+  /**
+   * A normal night speaks only through cpm's own lines: no WARN on the console (Spark's start-up noise goes to
+   * the log file), and no plan of the three nights has a window without partitioning, which Spark runs as one
+   * task on one core and logs as "No Partition Defined for Window operation" (to the log file).
+   */
+  @Test
+  void consoleHasNoWarningsAndNoPlanHasASinglePartitionWindow() throws IOException {
+    assertThat(runLog.lines().filter(line -> line.matches("\\d\\d:\\d\\d:\\d\\d WARN .*")).toList())
+        .as("WARN lines on the console").isEmpty();
+    String logged = Files.exists(logFile) ? Files.readString(logFile) : "";
+    assertThat(logged).as("log file " + logFile).doesNotContain("No Partition Defined for Window")
+        .doesNotContain("was created concurrently");
   }
 
   @Test

@@ -76,12 +76,18 @@ final class SampleNights {
     }
   }
 
+  /** The log file (Spark's, Hadoop's and Delta's warnings) that every night appends to. */
+  static Path logFile() {
+    return work.resolve("cpm.log");
+  }
+
   private static String nightly(String name, List<String> dates) throws IOException, InterruptedException {
     List<String> args = new java.util.ArrayList<>(List.of("nightly"));
     args.addAll(dates);
     args.addAll(List.of("--config", run.config().toString()));
     List<String> command = ChildProcess.java(List.of("-Xmx2g", "-XX:+UseSerialGC",
-            "-Dlog4j2.configurationFile=" + RepoFiles.path("conf/log4j2.properties"), "-Djava.io.tmpdir=" + work),
+            "-Dlog4j2.configurationFile=" + RepoFiles.path("conf/log4j2.properties"), "-Dcpm.log.file=" + logFile(),
+            "-Djava.io.tmpdir=" + work),
         ItEnv.appJar() + java.io.File.pathSeparator + ItEnv.runtimeClasspath(), "io.cpm.jobs.Main", args);
     try (ChildProcess process = ChildProcess.start(name, command, Map.of(), work)) {
       assertThat(process.waitFor(RUN_TIMEOUT)).as("cpm " + String.join(" ", args) + " on the sample:\n"

@@ -29,7 +29,7 @@ class PublishSettingsTest {
         .containsExactly("column-names", "columns", "decimal-places", "external-id-column", "file-name",
             "incremental", "pii-allow-list", "pii-columns", "run-date-column");
     assertThat(new TreeSet<>(defaults.section("report").root().unwrapped().keySet()))
-        .containsExactly("clv-bins", "title", "trend-run-dates");
+        .containsExactly("clv-bins", "headline-kpis", "headline-period", "title", "trend-run-dates");
 
     Path file = dir.resolve("all.conf");
     Files.writeString(file, String.join("\n",
