@@ -42,9 +42,9 @@ public final class FeaturesStage implements Stage {
     CustomerFeatures.unavailable(context.silver())
         .forEach((feature, reason) -> byReason.computeIfAbsent(reason, r -> new java.util.ArrayList<>()).add(feature));
     java.util.List<String> notes = new java.util.ArrayList<>();
-    byReason.forEach((reason, names) -> notes.add(io.cpm.jobs.report.NotComputed.note("feature",
+    byReason.forEach((reason, names) -> notes.add(io.cpm.jobs.pipeline.NotComputed.note("feature",
         String.join(",", names), reason)));
-    io.cpm.jobs.report.NotComputed.record(context, NAME, notes);
+    io.cpm.jobs.pipeline.NotComputed.record(context, NAME, notes);
     return new StageResult(NAME, rows, Map.of(TABLE, context.tables().qualifiedName(TABLE)), notes);
   }
 }

@@ -83,9 +83,9 @@ public final class KpisStage implements Stage {
     Map<String, List<String>> byReason = new java.util.TreeMap<>();
     KpiLibrary.notComputed(inputs, settings.parameters(), runDate)
         .forEach((kpi, reason) -> byReason.computeIfAbsent(reason, r -> new java.util.ArrayList<>()).add(kpi));
-    byReason.forEach((reason, kpis) -> notes.add(io.cpm.jobs.report.NotComputed.note("kpi", String.join(",", kpis),
+    byReason.forEach((reason, kpis) -> notes.add(io.cpm.jobs.pipeline.NotComputed.note("kpi", String.join(",", kpis),
         reason)));
-    io.cpm.jobs.report.NotComputed.record(context, NAME, notes);
+    io.cpm.jobs.pipeline.NotComputed.record(context, NAME, notes);
     return new StageResult(NAME, rows, outputs, notes);
   }
 

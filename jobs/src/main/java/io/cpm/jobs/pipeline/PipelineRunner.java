@@ -137,7 +137,7 @@ public final class PipelineRunner {
         out.println("             " + note);
       }
     }
-    io.cpm.jobs.report.NotComputed.summaryLines(results).forEach(out::println);
+    NotComputed.summaryLines(results).forEach(out::println);
     out.flush();
   }
 }

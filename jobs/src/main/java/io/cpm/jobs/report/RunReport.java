@@ -50,7 +50,7 @@ public final class RunReport {
   /** The sections in page order. */
   public List<Section> sections() {
     return List.of(headline(), segments(), churnModel(), clv(), lifecycle(), dataQuality(),
-        NotComputed.section(tables, runDate), pipeline(), kpis());
+        NotComputedSection.section(tables, runDate), pipeline(), kpis());
   }
 
   /** The whole page. */

@@ -11,7 +11,7 @@ import io.cpm.jobs.common.Json;
 import io.cpm.jobs.pipeline.PipelineContext;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.pipeline.StageResult;
-import io.cpm.jobs.report.NotComputed;
+import io.cpm.jobs.pipeline.NotComputed;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.schema.GoldTable;
 import io.cpm.metrics.schema.SilverTables;
@@ -91,7 +91,7 @@ public final class ScoreStage implements Stage {
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put(TABLE, tables.qualifiedName(TABLE));
     outputs.put(ModelRuns.TABLE, tables.qualifiedName(ModelRuns.TABLE));
-    io.cpm.jobs.report.NotComputed.record(context, name(), notes);
+    io.cpm.jobs.pipeline.NotComputed.record(context, name(), notes);
     return new StageResult(name(), rows, outputs, notes);
   }
 

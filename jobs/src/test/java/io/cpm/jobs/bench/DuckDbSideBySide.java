@@ -1,5 +1,6 @@
 package io.cpm.jobs.bench;
 
+import io.cpm.metrics.schema.GoldTable;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -183,7 +184,7 @@ final class DuckDbSideBySide {
 
   /** Customers whose seven values agree (money to the cent), in all and per column that does not. */
   private static String compare(SparkSession spark, Path duckFeatures, Path warehouse, LocalDate runDate) {
-    Dataset<Row> cpm = spark.read().format("delta").load(warehouse.resolve("customer_features").toString())
+    Dataset<Row> cpm = spark.read().format("delta").load(warehouse.resolve(GoldTable.CUSTOMER_FEATURES.table()).toString())
         .where(col("run_date").equalTo(java.sql.Date.valueOf(runDate)));
     Dataset<Row> duck = spark.read().parquet(duckFeatures.toString());
     List<Column> agrees = new ArrayList<>();

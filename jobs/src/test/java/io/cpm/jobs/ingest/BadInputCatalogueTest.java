@@ -1,5 +1,6 @@
 package io.cpm.jobs.ingest;
 
+import io.cpm.metrics.schema.GoldTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.CliRunner;
@@ -164,7 +165,7 @@ class BadInputCatalogueTest {
         "{\"ticket_id\":\"T13\"," + ok + ",\"status\":null,\"labor_cost\":\"12.50\"}"));
     landing.bytes(D, "tickets", "tickets.jsonl", tickets.toByteArray());
     result = landing.ingest(D);
-    for (Row row : spark.sql("SELECT entity, row_number, reason_code FROM " + landing.database + ".quarantine"
+    for (Row row : spark.sql("SELECT entity, row_number, reason_code FROM " + landing.database + "." + GoldTable.QUARANTINE.table()
         + " WHERE run_date = DATE'" + D + "'").collectAsList()) {
       outcomes.put(row.getString(0) + ":" + row.getLong(1), row.getString(2));
     }
@@ -192,7 +193,7 @@ class BadInputCatalogueTest {
   @Test
   void everyFileReconciles() {
     List<Row> runs = spark.sql("SELECT file, rows_read, rows_accepted, rows_quarantined FROM " + landing.database
-        + ".ingest_runs WHERE run_date = DATE'" + D + "' AND status <> 'missing'").collectAsList();
+        + "." + GoldTable.INGEST_RUNS.table() + " WHERE run_date = DATE'" + D + "' AND status <> 'missing'").collectAsList();
     assertThat(runs).hasSize(8);
     for (Row r : runs) {
       assertThat(r.getLong(1)).as(r.getString(0)).isEqualTo(r.getLong(2) + r.getLong(3));

@@ -1,5 +1,7 @@
 package io.cpm.jobs.ingest;
 
+import io.cpm.metrics.schema.Entity;
+import io.cpm.metrics.schema.GoldTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.CliRunner;
@@ -53,12 +55,12 @@ class ConcurrentIngestTest {
     String db = landing.database;
     assertThat(rows(spark, "SELECT customer_id FROM " + db + ".customers ORDER BY 1")).containsExactly("C1", "C2");
     assertThat(rows(spark, "SELECT order_id FROM " + db + ".orders ORDER BY 1")).containsExactly("O1");
-    assertThat(rows(spark, "SELECT reason_code FROM " + db + ".quarantine ORDER BY 1"))
+    assertThat(rows(spark, "SELECT reason_code FROM " + db + "." + GoldTable.QUARANTINE.table() + " ORDER BY 1"))
         .containsExactly("MISSING_KEY", "UNKNOWN_CURRENCY");
     assertThat(rows(spark, "SELECT concat(file, ' ', rows_read, ' ', rows_accepted, ' ', rows_quarantined) FROM "
-        + db + ".ingest_runs WHERE status <> 'missing' ORDER BY 1"))
+        + db + "." + GoldTable.INGEST_RUNS.table() + " WHERE status <> 'missing' ORDER BY 1"))
         .containsExactly(D + "/crm/accounts.csv 3 2 1", D + "/erp/orders.csv 2 1 1");
-    assertThat(rows(spark, "SELECT count(*) FROM " + db + ".bronze_accounts")).containsExactly("3");
+    assertThat(rows(spark, "SELECT count(*) FROM " + db + "." + Entity.ACCOUNTS.bronzeTable())).containsExactly("3");
   }
 
   private static List<String> rows(SparkSession spark, String sql) {

@@ -1,5 +1,6 @@
 package io.cpm.jobs.ingest;
 
+import io.cpm.metrics.schema.GoldTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.CliRunner;
@@ -40,7 +41,7 @@ class PresetsIngestTest {
     assertThat(ingest.err()).doesNotContain("Exception");
     CliRunner.Result features = landing.run("features", D);
     assertThat(features.exitCode()).as(features.out() + features.err()).isEqualTo(ExitCode.OK);
-    assertThat(sql(landing, "SELECT count(*) FROM cpm.customer_features WHERE run_date = DATE'" + D + "'")
+    assertThat(sql(landing, "SELECT count(*) FROM cpm." + GoldTable.CUSTOMER_FEATURES.table() + " WHERE run_date = DATE'" + D + "'")
         .get(0).getLong(0)).isEqualTo(customers);
   }
 
@@ -59,10 +60,10 @@ class PresetsIngestTest {
     assertThat(sql(landing, "SELECT count(*), sum(quantity) FROM cpm.order_lines").toString())
         .as("7 lines, one quantity written 1.0").isEqualTo("[[7,13]]");
     assertThat(sql(landing, "SELECT entity, rows_read, rows_accepted, rows_quarantined, status,"
-        + " quarantined_by_reason['FILTERED'], quarantined_by_reason['DEDUPLICATED'] FROM cpm.ingest_runs ORDER BY 1")
+        + " quarantined_by_reason['FILTERED'], quarantined_by_reason['DEDUPLICATED'] FROM cpm." + GoldTable.INGEST_RUNS.table() + " ORDER BY 1")
         .toString()).as("one file counted per mapping; dropped rows do not fail the gate").isEqualTo(
             "[[accounts,8,3,5,loaded,1,4], [order_lines,8,7,1,loaded,1,null], [orders,8,5,3,loaded,1,2]]");
-    assertThat(sql(landing, "SELECT count(*) FROM cpm.quarantine WHERE reason_code = 'DEDUPLICATED'"
+    assertThat(sql(landing, "SELECT count(*) FROM cpm." + GoldTable.QUARANTINE.table() + " WHERE reason_code = 'DEDUPLICATED'"
         + " AND message LIKE 'same order_id as the row kept%line 2'").get(0).getLong(0)).isEqualTo(1);
   }
 
@@ -91,7 +92,7 @@ class PresetsIngestTest {
         + " FROM cpm.tickets ORDER BY 1").toString()).isEqualTo(
             "[[35436,509974,5,2025-03-03 08:00:00,incident], [35437,509974,null,null,question],"
                 + " [35438,509975,1,2025-03-14 11:00:00,problem]]");
-    assertThat(sql(landing, "SELECT row_number, reason_code FROM cpm.quarantine").toString())
+    assertThat(sql(landing, "SELECT row_number, reason_code FROM cpm." + GoldTable.QUARANTINE.table()).toString())
         .isEqualTo("[[4,FILTERED]]");
   }
 }

@@ -1,5 +1,6 @@
 package io.cpm.jobs.pipeline;
 
+import io.cpm.metrics.schema.GoldTable;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,9 +87,9 @@ class PartialSourcesNightlyTest {
 
     // Only ERP: the customer master (accounts) and the ERP exports; no activities, tickets, NPS or pipeline.
     Run erp = run("erp", List.of("crm", "erp"), Set.of("crm/accounts.csv", "erp/"));
-    assertThat(nullFor(spark, erp, "customer_features", "activities_30d")).isTrue();
-    assertThat(nullFor(spark, erp, "customer_features", "tickets_12m")).isTrue();
-    assertThat(nullFor(spark, erp, "customer_features", "revenue_12m")).isFalse();
+    assertThat(nullFor(spark, erp, GoldTable.CUSTOMER_FEATURES.table(), "activities_30d")).isTrue();
+    assertThat(nullFor(spark, erp, GoldTable.CUSTOMER_FEATURES.table(), "tickets_12m")).isTrue();
+    assertThat(nullFor(spark, erp, GoldTable.CUSTOMER_FEATURES.table(), "revenue_12m")).isFalse();
     assertThat(erp.summary()).contains("What could not be computed").contains("no activities export")
         .contains("no tickets export").contains("no opportunities export");
     assertThat(kpiReason(spark, erp, "win_rate")).contains("no opportunities export");
@@ -97,18 +98,18 @@ class PartialSourcesNightlyTest {
     // Only CRM (accounts, opportunities, activities): no orders, so no CLV, no churn examples, no revenue.
     Run crm = run("crm", List.of("crm"),
         Set.of("crm/accounts.csv", "crm/opportunities.csv", "crm/activities.csv"));
-    assertThat(nullFor(spark, crm, "customer_features", "revenue_12m")).isTrue();
-    assertThat(nullFor(spark, crm, "customer_features", "order_count_12m")).isTrue();
-    assertThat(nullFor(spark, crm, "customer_features", "activities_30d")).isFalse();
-    assertThat(nullFor(spark, crm, "customer_scores", "clv_grade")).isTrue();
-    assertThat(nullFor(spark, crm, "customer_scores", "churn_probability")).isTrue();
+    assertThat(nullFor(spark, crm, GoldTable.CUSTOMER_FEATURES.table(), "revenue_12m")).isTrue();
+    assertThat(nullFor(spark, crm, GoldTable.CUSTOMER_FEATURES.table(), "order_count_12m")).isTrue();
+    assertThat(nullFor(spark, crm, GoldTable.CUSTOMER_FEATURES.table(), "activities_30d")).isFalse();
+    assertThat(nullFor(spark, crm, GoldTable.CUSTOMER_SCORES.table(), "clv_grade")).isTrue();
+    assertThat(nullFor(spark, crm, GoldTable.CUSTOMER_SCORES.table(), "churn_probability")).isTrue();
     assertThat(crm.summary()).contains("model    clv:").contains("model    churn:").contains("no orders export");
     for (String kpi : List.of("ltv", "cac", "cross_sell_rate", "avg_order_value")) {
       assertThat(kpiReason(spark, crm, kpi)).as(kpi).isNotNull();
       assertThat(value(spark, crm, kpi)).as(kpi).isNull();
     }
     // Health from the components with a source only: usage and interaction (activities).
-    Row used = spark.read().format("delta").load(crm.table("customer_scores"))
+    Row used = spark.read().format("delta").load(crm.table(GoldTable.CUSTOMER_SCORES.table()))
         .selectExpr("max(size(health_components))", "max(array_contains(health_components, 'nps'))",
             "count(health_score)").first();
     assertThat(used.getInt(0)).isEqualTo(2);
@@ -120,14 +121,14 @@ class PartialSourcesNightlyTest {
     double allTimeLeads = opportunities.count();
     assertThat(kpiRow(spark, crm, "stage_conversion.qualification_to_proposal", "all_time").getDouble(1))
         .isEqualTo(allTimeLeads);
-    assertThat(spark.read().format("delta").load(crm.table("not_computed")).count()).isPositive();
+    assertThat(spark.read().format("delta").load(crm.table(GoldTable.NOT_COMPUTED.table())).count()).isPositive();
     assertThat(Files.readString(crm.warehouse().resolveSibling("reports").resolve(DATE).resolve("index.html")))
         .contains("What could not be computed").contains("no orders export");
 
     // CRM + tickets.
     Run helpDesk = run("crm-tickets", List.of("crm", "tickets"),
         Set.of("crm/accounts.csv", "crm/opportunities.csv", "crm/activities.csv", "tickets/"));
-    assertThat(nullFor(spark, helpDesk, "customer_features", "tickets_12m")).isFalse();
+    assertThat(nullFor(spark, helpDesk, GoldTable.CUSTOMER_FEATURES.table(), "tickets_12m")).isFalse();
     assertThat(value(spark, helpDesk, "complaint_rate")).isNotNull();
     assertThat(kpiReason(spark, helpDesk, "avg_order_value")).contains("no orders export");
 
@@ -135,10 +136,10 @@ class PartialSourcesNightlyTest {
     Run most = run("no-nps", List.of("crm", "erp", "tickets"), Set.of("crm/accounts.csv", "crm/leads.csv",
         "crm/opportunities.csv", "crm/activities.csv", "crm/marketing_spend.csv", "erp/orders.csv",
         "erp/order_lines.csv.gz", "tickets/"));
-    assertThat(nullFor(spark, most, "customer_features", "nps_avg")).isTrue();
-    assertThat(nullFor(spark, most, "customer_features", "avg_days_to_pay")).isTrue();
-    assertThat(nullFor(spark, most, "customer_scores", "churn_probability")).isFalse();
-    Row run = spark.read().format("delta").load(most.table("model_runs")).where("chosen")
+    assertThat(nullFor(spark, most, GoldTable.CUSTOMER_FEATURES.table(), "nps_avg")).isTrue();
+    assertThat(nullFor(spark, most, GoldTable.CUSTOMER_FEATURES.table(), "avg_days_to_pay")).isTrue();
+    assertThat(nullFor(spark, most, GoldTable.CUSTOMER_SCORES.table(), "churn_probability")).isFalse();
+    Row run = spark.read().format("delta").load(most.table(GoldTable.MODEL_RUNS.table())).where("chosen")
         .select("parameters").first();
     assertThat(run.getString(0)).contains("\"droppedFeatures\"").contains("\"nps_avg\"")
         .contains("\"avg_days_to_pay\"");
@@ -194,7 +195,7 @@ class PartialSourcesNightlyTest {
   }
 
   private static Row kpiRow(SparkSession spark, Run run, String kpi, String period) {
-    List<Row> rows = spark.read().format("delta").load(run.table("kpi_values"))
+    List<Row> rows = spark.read().format("delta").load(run.table(GoldTable.KPI_VALUES.table()))
         .where(col("kpi").equalTo(kpi).and(col("scope_type").equalTo("company")).and(col("period").equalTo(period)))
         .select("value", "denominator", "null_reason").collectAsList();
     assertThat(rows).as(kpi + " " + period).hasSize(1);

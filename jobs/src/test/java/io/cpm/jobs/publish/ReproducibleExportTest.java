@@ -1,5 +1,6 @@
 package io.cpm.jobs.publish;
 
+import io.cpm.metrics.schema.GoldTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cpm.jobs.config.CpmConfig;
@@ -27,7 +28,7 @@ class ReproducibleExportTest {
     tables.merge(customers(spark, "('C1', 'Old Name', DATE'2025-03-29'), ('C2', 'Two', DATE'2025-03-29')"),
         "customers", List.of("customer_id"), merge);
     tables.replaceRunDate(spark.sql("SELECT * FROM VALUES ('C1', 0.5D), ('C2', 0.25D) AS t(customer_id,"
-        + " churn_probability)"), "customer_scores", D1);
+        + " churn_probability)"), GoldTable.CUSTOMER_SCORES.table(), D1);
     // The next night renames C1 (MERGE replaces the row) and adds C3.
     tables.merge(customers(spark, "('C1', 'New Name', DATE'2025-03-30'), ('C3', 'Three', DATE'2025-03-30')"),
         "customers", List.of("customer_id"), merge);
@@ -44,7 +45,7 @@ class ReproducibleExportTest {
     assertThat(names.get(1)).contains("Two");
 
     tables.replaceRunDate(spark.sql("SELECT * FROM VALUES ('C1', 0.5D) AS t(customer_id, churn_probability)"),
-        "customer_scores", D2);
+        GoldTable.CUSTOMER_SCORES.table(), D2);
     assertThat(cells(ScoreExport.prepare(tables, D2, settings).rows().first())).contains("New Name");
   }
 

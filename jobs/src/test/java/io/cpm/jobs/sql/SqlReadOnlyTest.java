@@ -1,5 +1,6 @@
 package io.cpm.jobs.sql;
 
+import io.cpm.metrics.schema.GoldTable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +36,7 @@ class SqlReadOnlyTest {
     warehouse = TestSpark.newDirectory("sql-read-only");
     tables = new Tables(spark, warehouse.toString(), DATABASE);
     tables.overwrite(spark.sql("SELECT * FROM VALUES ('Q1', 'BAD_DATE'), ('Q2', 'BAD_NUMBER') AS t(id, reason_code)"),
-        "quarantine");
+        GoldTable.QUARANTINE.table());
   }
 
   private static CliRunner.Result sql(String... args) {
@@ -46,13 +47,13 @@ class SqlReadOnlyTest {
   }
 
   private static long rows() {
-    return tables.read("quarantine").count();
+    return tables.read(GoldTable.QUARANTINE.table()).count();
   }
 
   @Test
   void writesDdlAndSettingChangesAreRefusedWithExit2() {
     for (String statement : List.of(
-        "DELETE FROM " + DATABASE + ".quarantine WHERE id = 'Q1'",
+        "DELETE FROM " + DATABASE + "." + GoldTable.QUARANTINE.table() + " WHERE id = 'Q1'",
         "delete /* hidden */ from quarantine",
         "UPDATE quarantine SET reason_code = 'x'",
         "INSERT INTO quarantine VALUES ('Q3', 'X')",
@@ -60,7 +61,7 @@ class SqlReadOnlyTest {
         "MERGE INTO quarantine t USING quarantine s ON t.id = s.id WHEN MATCHED THEN DELETE",
         "DROP TABLE quarantine",
         "TRUNCATE TABLE quarantine",
-        "CREATE TABLE copy AS SELECT * FROM quarantine",
+        "CREATE TABLE copy AS SELECT * FROM " + GoldTable.QUARANTINE.table(),
         "ALTER TABLE quarantine ADD COLUMNS (extra STRING)",
         "VACUUM quarantine",
         "SET spark.sql.shuffle.partitions=7")) {
@@ -71,13 +72,13 @@ class SqlReadOnlyTest {
     }
     assertThat(rows()).isEqualTo(2);
     assertThat(spark.conf().get("spark.sql.shuffle.partitions")).isNotEqualTo("7");
-    assertThat(tables.read("quarantine").columns()).doesNotContain("extra");
+    assertThat(tables.read(GoldTable.QUARANTINE.table()).columns()).doesNotContain("extra");
   }
 
   @Test
   void queriesAndMetadataCommandsRun() {
-    for (String statement : List.of("SELECT count(*) AS n FROM quarantine", "SHOW TABLES",
-        "DESCRIBE quarantine", "EXPLAIN SELECT * FROM quarantine", "SET spark.sql.shuffle.partitions")) {
+    for (String statement : List.of("SELECT count(*) AS n FROM " + GoldTable.QUARANTINE.table(), "SHOW TABLES",
+        "DESCRIBE quarantine", "EXPLAIN SELECT * FROM " + GoldTable.QUARANTINE.table(), "SET spark.sql.shuffle.partitions")) {
       CliRunner.Result result = sql(statement);
       assertThat(result.exitCode()).as(statement + ": " + result.err()).isEqualTo(ExitCode.OK);
     }
@@ -109,11 +110,11 @@ class SqlReadOnlyTest {
           .isInstanceOf(java.sql.SQLException.class);
       try (Connection connection = DriverManager.getConnection(url, "analyst", "s3cret-token");
            Statement statement = connection.createStatement()) {
-        try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM quarantine")) {
+        try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + GoldTable.QUARANTINE.table())) {
           assertThat(rows.next()).isTrue();
           assertThat(rows.getLong(1)).isEqualTo(2);
         }
-        assertThatThrownBy(() -> statement.execute("DELETE FROM quarantine"))
+        assertThatThrownBy(() -> statement.execute("DELETE FROM " + GoldTable.QUARANTINE.table()))
             .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("read-only");
         assertThatThrownBy(() -> statement.execute("SET spark.sql.shuffle.partitions=9"))
             .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("read-only");

@@ -1,6 +1,5 @@
-package io.cpm.jobs.report;
+package io.cpm.jobs.pipeline;
 
-import io.cpm.jobs.pipeline.StageResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +10,7 @@ import java.util.Objects;
  * (usually an export the company does not deliver, or a switch in the config). Stages report them as notes of
  * the form {@code not computed: <kind> <name>: <reason>} ({@link #note}) and record them in the table
  * {@value #TABLE} ({@link #record}); the run summary lists them in a section of their own
- * ({@link #summaryLines}) and the report shows the table's rows of the run date ({@link #section}), so a user
+ * ({@link #summaryLines}) and the run report shows the table's rows of the run date ({@link #items}), so a user
  * sees at a glance what their exports do not support.
  */
 public final class NotComputed {
@@ -95,7 +94,7 @@ public final class NotComputed {
    * written while the table does not exist and there is nothing to record (a company with every export never
    * gets the table), so the common night costs no write.
    */
-  public static void record(io.cpm.jobs.pipeline.PipelineContext context, String stage, List<String> notes) {
+  public static void record(PipelineContext context, String stage, List<String> notes) {
     List<Item> items = fromMessages(List.of(String.join(SEPARATOR, notes)));
     io.cpm.jobs.storage.Tables tables = context.tables();
     if (items.isEmpty() && !tables.exists(TABLE)) {
@@ -110,8 +109,8 @@ public final class NotComputed {
         + " = DATE'" + context.runDate() + "' AND stage = '" + stage + "'", java.util.Map.of());
   }
 
-  /** The report section: what the run date's stages could not compute, and why. */
-  static RunReport.Section section(io.cpm.jobs.storage.Tables tables, java.time.LocalDate runDate) {
+  /** What the run date's stages recorded in {@value #TABLE}, by stage, kind and name (none without the table). */
+  public static List<Item> items(io.cpm.jobs.storage.Tables tables, java.time.LocalDate runDate) {
     List<Item> items = new ArrayList<>();
     if (tables.exists(TABLE)) {
       for (org.apache.spark.sql.Row r : tables.readRunDate(TABLE, runDate).orderBy("stage", "kind", "name")
@@ -119,20 +118,6 @@ public final class NotComputed {
         items.add(new Item(r.getString(0), r.getString(1), r.getString(2)));
       }
     }
-    return new RunReport.Section("not-computed", "What could not be computed", html(items));
-  }
-
-  /** The report section's body: a table of the items, or a line saying everything was computed. */
-  static String html(List<Item> items) {
-    if (items.isEmpty()) {
-      return Html.note("Every feature, KPI and model of this run was computed.");
-    }
-    StringBuilder sb = new StringBuilder("<table><tr><th>kind</th><th>name</th><th>why</th></tr>");
-    for (Item item : items) {
-      sb.append("<tr><td>").append(Html.escape(item.kind())).append("</td><td>")
-          .append(Html.escape(item.name().replace(",", ", ")))
-          .append("</td><td>").append(Html.escape(item.reason())).append("</td></tr>");
-    }
-    return sb.append("</table>").toString();
+    return items;
   }
 }
