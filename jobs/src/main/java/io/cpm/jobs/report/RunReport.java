@@ -483,7 +483,7 @@ public final class RunReport {
     }
     // Attempt-level rows (started, interrupted) carry no stage timing.
     Dataset<Row> runs = tables.readRunDate("pipeline_runs", runDate)
-        .where(col("status").isin("started", "interrupted").unary_$bang());
+        .where(functions.not(col("status").isin("started", "interrupted")));
     Row attempt = runs.agg(functions.max("attempt")).first();
     if (attempt.isNullAt(0)) {
       return new Section(id, title, Html.note("No recorded nightly attempt for " + runDate
