@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
     description = {"Ingest the exports under <paths.landing>/<run date>/<source>/ into bronze, silver (MERGE),"
         + " quarantine and ingest_runs. See docs/ingestion.md.",
         "Exit 3: a file is unreadable or the quarantine rate is above ingest.max-quarantine-rate;"
-            + " exit 4: a source folder has not arrived."})
+            + " exit 4: an export has not fully arrived (its folder, its completion marker or a required file).",
+        "Files matching no mapping are listed in the summary."})
 public final class IngestCommand extends StageCommand {
   @Option(names = "--source", paramLabel = "SOURCE", completionCandidates = Sources.class,
       description = "Only this source: ${COMPLETION-CANDIDATES} (default: all).")

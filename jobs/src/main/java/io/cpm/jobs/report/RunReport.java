@@ -527,7 +527,9 @@ public final class RunReport {
       return new Section(id, title, Html.note("pipeline_runs has no rows yet: the nightly run records its stages"
           + " when it ends, so the first report of a warehouse has no timings."));
     }
-    Dataset<Row> runs = tables.readRunDate(GoldTable.PIPELINE_RUNS.table(), runDate);
+    // Attempt-level rows (started, interrupted) carry no stage timing.
+    Dataset<Row> runs = tables.readRunDate(GoldTable.PIPELINE_RUNS.table(), runDate)
+        .where(functions.not(col("status").isin("started", "interrupted")));
     Row attempt = runs.agg(functions.max("attempt")).first();
     if (attempt.isNullAt(0)) {
       return new Section(id, title, Html.note("No recorded nightly attempt for " + runDate

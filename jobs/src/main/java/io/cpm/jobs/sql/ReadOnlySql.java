@@ -2,13 +2,18 @@ package io.cpm.jobs.sql;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.SubqueryExpression;
 import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.catalyst.parser.ParserInterface;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
 import org.apache.spark.sql.catalyst.plans.logical.InsertIntoStatement;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.UnresolvedWith;
 import org.apache.spark.sql.execution.command.SetCommand;
 import scala.Option;
 import scala.Tuple2;
@@ -18,7 +23,8 @@ import scala.collection.JavaConverters;
  * The read-only rule of the analyst SQL paths ({@code cpm sql}, {@code cpm sql-server}): a statement may run when
  * its parsed plan is a query or a command that only reads (SHOW, DESCRIBE, EXPLAIN, reading a setting, USE).
  * Writes (INSERT, DELETE, UPDATE, MERGE), DDL (CREATE, DROP, ALTER, VACUUM, OPTIMIZE, CACHE, ...) and setting a
- * Spark property are refused before anything runs. The check is on the parser's plan, not on the text, so
+ * Spark property are refused before anything runs, and so are {@code reflect} / {@code java_method}, which call
+ * static Java methods in the server's JVM. The check is on the parser's plan, not on the text, so
  * comments, case and CTEs cannot hide a write.
  */
 public final class ReadOnlySql {
@@ -30,6 +36,9 @@ public final class ReadOnlySql {
       "DescribeNamespace", "DescribeFunction", "DescribeQueryCommand", "DescribeDeltaDetailCommand",
       "DescribeDeltaHistory", "DescribeDeltaHistoryCommand", "ExplainCommand", "SetCatalogAndNamespace",
       "SetNamespaceCommand", "ShowColumnsCommand");
+
+  /** Functions that call arbitrary static Java methods (System.exit, System.setProperty, ...). */
+  private static final Set<String> REFLECTION_FUNCTIONS = Set.of("reflect", "java_method", "try_reflect");
 
   private ReadOnlySql() {}
 
@@ -49,6 +58,24 @@ public final class ReadOnlySql {
         return refusal;
       }
       JavaConverters.seqAsJavaList(node.children()).forEach(todo::push);
+      if (node instanceof UnresolvedWith with) {
+        JavaConverters.seqAsJavaList(with.cteRelations()).forEach(cte -> todo.push(cte._2()));
+      }
+      Deque<Expression> expressions = new ArrayDeque<>(JavaConverters.seqAsJavaList(node.expressions()));
+      while (!expressions.isEmpty()) {
+        Expression expression = expressions.pop();
+        if (expression instanceof UnresolvedFunction function) {
+          List<String> name = JavaConverters.seqAsJavaList(function.nameParts());
+          String last = name.get(name.size() - 1).toLowerCase(java.util.Locale.ROOT);
+          if (REFLECTION_FUNCTIONS.contains(last)) {
+            return last + "() calls Java methods on the server";
+          }
+        }
+        if (expression instanceof SubqueryExpression subquery) {
+          todo.push(subquery.plan());
+        }
+        expressions.addAll(JavaConverters.seqAsJavaList(expression.children()));
+      }
     }
     return null;
   }

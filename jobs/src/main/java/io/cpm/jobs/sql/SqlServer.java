@@ -11,6 +11,7 @@ import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
  * execution metastore is a throw-away in-memory Derby database.
  */
 public final class SqlServer implements AutoCloseable {
+  private static final String CUSTOM_AUTHENTICATION_CLASS = "hive.server2.custom.authentication.class";
   private static final String DELTA_METADATA_ONLY_QUERIES = "spark.databricks.delta.optimizeMetadataQuery.enabled";
 
   private final HiveThriftServer2 server;
@@ -65,7 +66,10 @@ public final class SqlServer implements AutoCloseable {
     } else {
       PasswordAuthenticator.expect(access.user(), access.password());
       spark.conf().set("hive.server2.authentication", "CUSTOM");
-      spark.conf().set("hive.server2.custom.authentication.class", PasswordAuthenticator.class.getName());
+      spark.conf().set(CUSTOM_AUTHENTICATION_CLASS, PasswordAuthenticator.class.getName());
+      // HiveServer2 creates the CUSTOM provider with a fresh HiveConf (hive-site.xml plus system properties), not
+      // the server's conf, so the class is named there too.
+      System.setProperty(CUSTOM_AUTHENTICATION_CLASS, PasswordAuthenticator.class.getName());
     }
     if (access.writes() == Writes.REFUSED) {
       ReadOnlySql.enforceInNewSessions(spark);

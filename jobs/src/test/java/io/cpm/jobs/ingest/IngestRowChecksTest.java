@@ -68,7 +68,8 @@ class IngestRowChecksTest {
         "OP1,C1,2025-03-01,won,,100.00,hardware,,2025-03-10,maybe,,U1",
         "OP2,C1,2025-03-01,won,,100.00,hardware,,2025-03-10,true,,U1");
     landing.file(D, "erp", "orders.csv", "order_id,customer_id,order_date,status,currency",
-        "O1,C1,2025-03-01,open,EUR");
+        "O1,C1,2025-03-01,open,EUR",
+        "O2,C1,2025-03-01,open,XXX");
     landing.gzip(D, "erp", "order_lines.csv.gz",
         "order_id,line_no,order_date,product_id,product_line,quantity,unit_price,list_price,unit_cost",
         "O1,1,2025-03-01,P1,hardware,2,10.00,12.00,5.00",
@@ -110,6 +111,7 @@ class IngestRowChecksTest {
         Map.entry("nps_responses:7", "UNKNOWN_CUSTOMER"),
         Map.entry("marketing_spend:2", "NEGATIVE_AMOUNT"),
         Map.entry("opportunities:2", "BAD_VALUE"),
+        Map.entry("orders:3", "UNKNOWN_CURRENCY"),
         Map.entry("tickets:2", "MALFORMED_LINE"),
         Map.entry("tickets:3", "OUT_OF_RANGE")));
     assertThat(java.util.Arrays.stream(ReasonCode.values()).map(Enum::name))

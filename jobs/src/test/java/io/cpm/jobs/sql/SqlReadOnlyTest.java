@@ -64,13 +64,18 @@ class SqlReadOnlyTest {
         "CREATE TABLE copy AS SELECT * FROM " + GoldTable.QUARANTINE.table(),
         "ALTER TABLE quarantine ADD COLUMNS (extra STRING)",
         "VACUUM quarantine",
-        "SET spark.sql.shuffle.partitions=7")) {
+        "SET spark.sql.shuffle.partitions=7",
+        "SELECT reflect('java.lang.System', 'setProperty', 'cpm.test.reflect', 'x')",
+        "WITH q AS (SELECT java_method('java.lang.System', 'setProperty', 'cpm.test.reflect', 'x') AS v)"
+            + " SELECT * FROM q",
+        "SELECT * FROM quarantine WHERE id IN (SELECT reflect('java.lang.System', 'getProperty', 'user.home'))")) {
       CliRunner.Result result = sql(statement);
       assertThat(result.exitCode()).as(statement + ": " + result.err()).isEqualTo(ExitCode.USAGE);
       assertThat(result.err()).as(statement).contains("refused").contains("read-only").contains("--allow-writes")
           .doesNotContain("\tat ");
     }
     assertThat(rows()).isEqualTo(2);
+    assertThat(System.getProperty("cpm.test.reflect")).isNull();
     assertThat(spark.conf().get("spark.sql.shuffle.partitions")).isNotEqualTo("7");
     assertThat(tables.read(GoldTable.QUARANTINE.table()).columns()).doesNotContain("extra");
   }
