@@ -65,6 +65,7 @@ final class MappingExpressions implements Serializable {
   private final scala.collection.Seq<Attribute> attributes;
   private transient MutableProjection projection;
   private transient InternalRow input;
+  private transient Object[] inputValues;
 
   private MappingExpressions(List<String> inputs, List<String> outputs, boolean filtered, Set<String> isoOutputs,
       scala.collection.Seq<Expression> expressions, scala.collection.Seq<Attribute> attributes) {
@@ -230,13 +231,15 @@ final class MappingExpressions implements Serializable {
     if (projection == null) {
       projection = MutableProjection$.MODULE$.create(expressions, attributes);
       projection.initialize(0);
+      inputValues = new Object[inputs.size()];
+      input = new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(inputValues);
     }
-    Object[] row = new Object[values.length];
+    // One input row per task, refilled per record: the projection copies what it keeps.
     for (int i = 0; i < values.length; i++) {
       Object v = values[i];
-      row[i] = v instanceof String text ? org.apache.spark.unsafe.types.UTF8String.fromString(text) : v;
+      inputValues[i] = v instanceof String text ? org.apache.spark.unsafe.types.UTF8String.fromString(text) : v;
     }
-    InternalRow result = projection.apply(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(row));
+    InternalRow result = projection.apply(input);
     int first = 0;
     if (filtered) {
       if (!result.getBoolean(0)) {
