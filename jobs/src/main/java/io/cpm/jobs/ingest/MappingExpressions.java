@@ -3,7 +3,6 @@ package io.cpm.jobs.ingest;
 import io.cpm.jobs.CpmException;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -287,14 +286,5 @@ final class MappingExpressions implements Serializable {
       }
     }
     return missing;
-  }
-
-  /** A map view for messages: canonical column -> expression text. */
-  static Map<String, String> texts(List<Source> derived) {
-    Map<String, String> result = new LinkedHashMap<>();
-    for (Source s : derived) {
-      result.put(s.column(), s.sql());
-    }
-    return result;
   }
 }
