@@ -3,7 +3,6 @@ package io.cpm.jobs.ingest;
 import io.cpm.jobs.CpmException;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +64,7 @@ final class MappingExpressions implements Serializable {
   private final scala.collection.Seq<Attribute> attributes;
   private transient MutableProjection projection;
   private transient InternalRow input;
+  private transient Object[] inputValues;
 
   private MappingExpressions(List<String> inputs, List<String> outputs, boolean filtered, Set<String> isoOutputs,
       scala.collection.Seq<Expression> expressions, scala.collection.Seq<Attribute> attributes) {
@@ -230,13 +230,15 @@ final class MappingExpressions implements Serializable {
     if (projection == null) {
       projection = MutableProjection$.MODULE$.create(expressions, attributes);
       projection.initialize(0);
+      inputValues = new Object[inputs.size()];
+      input = new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(inputValues);
     }
-    Object[] row = new Object[values.length];
+    // One input row per task, refilled per record: the projection copies what it keeps.
     for (int i = 0; i < values.length; i++) {
       Object v = values[i];
-      row[i] = v instanceof String text ? org.apache.spark.unsafe.types.UTF8String.fromString(text) : v;
+      inputValues[i] = v instanceof String text ? org.apache.spark.unsafe.types.UTF8String.fromString(text) : v;
     }
-    InternalRow result = projection.apply(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(row));
+    InternalRow result = projection.apply(input);
     int first = 0;
     if (filtered) {
       if (!result.getBoolean(0)) {
@@ -284,14 +286,5 @@ final class MappingExpressions implements Serializable {
       }
     }
     return missing;
-  }
-
-  /** A map view for messages: canonical column -> expression text. */
-  static Map<String, String> texts(List<Source> derived) {
-    Map<String, String> result = new LinkedHashMap<>();
-    for (Source s : derived) {
-      result.put(s.column(), s.sql());
-    }
-    return result;
   }
 }

@@ -114,7 +114,10 @@ class IngestRowChecksTest {
         Map.entry("orders:3", "UNKNOWN_CURRENCY"),
         Map.entry("tickets:2", "MALFORMED_LINE"),
         Map.entry("tickets:3", "OUT_OF_RANGE")));
-    assertThat(java.util.Arrays.stream(ReasonCode.values()).map(Enum::name))
+    // FILTERED and DEDUPLICATED come from a mapping's where / distinct-by, which the bundled mappings do not
+    // declare: PresetsIngestTest covers them.
+    assertThat(java.util.Arrays.stream(ReasonCode.values())
+            .filter(c -> c != ReasonCode.FILTERED && c != ReasonCode.DEDUPLICATED).map(Enum::name))
         .allMatch(reasons::containsValue);
   }
 
