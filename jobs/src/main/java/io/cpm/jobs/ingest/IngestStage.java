@@ -289,9 +289,8 @@ public final class IngestStage implements Stage {
             }
             continue;
           }
-          Path marker = new Path(folder, completionMarker);
-          if (!completionMarker.isEmpty() && !fs.isFile(marker)) {
-            String missing = marker + " (completion marker, ingest.completion-marker)";
+          if (!completionMarker.isEmpty() && !fs.isFile(new Path(folder, completionMarker))) {
+            String missing = new Path(folder, completionMarker) + " (completion marker, ingest.completion-marker)";
             if (!notArrived.contains(missing)) {
               notArrived.add(missing);
             }

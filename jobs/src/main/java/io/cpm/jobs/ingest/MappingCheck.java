@@ -60,15 +60,17 @@ public final class MappingCheck {
           }
           FileStatus[] matches = fs.globStatus(new Path(folder, mapping.file()));
           files = matches == null ? List.of() : Arrays.stream(matches).filter(FileStatus::isFile).sorted().toList();
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
+          // IllegalArgumentException: a path the file system rejects, e.g. s3a:// without a bucket when the
+          // bucket comes from an environment variable that is not set here.
           out.println("  cannot list " + folder + ": " + e.getMessage());
           missing = true;
           continue;
         }
         if (files.isEmpty()) {
-          out.println("  no file matches " + mapping.file() + (mapping.required() ? " (required: ingest fails with exit 3)"
-              : " (optional)"));
-          fileProblem |= mapping.required();
+          out.println("  no file matches " + mapping.file() + (mapping.required()
+              ? " (required: ingest exits 4, export incomplete; retry later)" : " (optional)"));
+          missing |= mapping.required();
           continue;
         }
         ExportReader reader = new ExportReader(mapping, settings, runDate);

@@ -79,7 +79,35 @@ public final class SqlServer implements AutoCloseable {
     // sessions take their settings from the SparkContext's conf, so the optimization is turned off there.
     spark.sparkContext().conf().set(DELTA_METADATA_ONLY_QUERIES, "false");
     spark.conf().set(DELTA_METADATA_ONLY_QUERIES, "false");
-    return new SqlServer(HiveThriftServer2.startWithContext(spark.sqlContext()), host, port);
+    SqlServer server = new SqlServer(HiveThriftServer2.startWithContext(spark.sqlContext()), host, port);
+    server.awaitListening(java.time.Duration.ofSeconds(60));
+    return server;
+  }
+
+  /**
+   * HiveServer2's binary transport binds its port on a thread of its own after {@code startWithContext} returns;
+   * a client that connects before that is refused. Waits until the port accepts a connection.
+   */
+  private void awaitListening(java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try (java.net.Socket probe = new java.net.Socket()) {
+        probe.connect(new java.net.InetSocketAddress(host, port), 1000);
+        return;
+      } catch (java.io.IOException e) {
+        if (System.nanoTime() > deadline) {
+          close();
+          throw new IllegalStateException("the SQL server did not start listening on " + host + ":" + port
+              + " within " + timeout.toSeconds() + " s: " + e.getMessage());
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the SQL server", e);
+      }
+    }
   }
 
   public String jdbcUrl(String database) {

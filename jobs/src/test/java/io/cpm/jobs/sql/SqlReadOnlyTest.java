@@ -68,7 +68,7 @@ class SqlReadOnlyTest {
         "SELECT reflect('java.lang.System', 'setProperty', 'cpm.test.reflect', 'x')",
         "WITH q AS (SELECT java_method('java.lang.System', 'setProperty', 'cpm.test.reflect', 'x') AS v)"
             + " SELECT * FROM q",
-        "SELECT * FROM quarantine WHERE id IN (SELECT reflect('java.lang.System', 'getProperty', 'user.home'))")) {
+        "SELECT * FROM " + GoldTable.QUARANTINE.table() + " WHERE id IN (SELECT reflect('java.lang.System', 'getProperty', 'user.home'))")) {
       CliRunner.Result result = sql(statement);
       assertThat(result.exitCode()).as(statement + ": " + result.err()).isEqualTo(ExitCode.USAGE);
       assertThat(result.err()).as(statement).contains("refused").contains("read-only").contains("--allow-writes")
