@@ -2,19 +2,13 @@ package io.cpm.jobs.sql;
 
 import io.cpm.metrics.schema.GoldTable;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cpm.jobs.CliRunner;
 import io.cpm.jobs.ExitCode;
 import io.cpm.jobs.RepoFiles;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.testing.TestSpark;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -23,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Analyst SQL is read-only by default: {@code cpm sql} and the JDBC server refuse writes, DDL and SET key=value
- * (exit 2 with the reason); {@code --allow-writes} runs them; the JDBC server checks a password when given one.
+ * (exit 2 with the reason); {@code --allow-writes} runs them. The JDBC server's password and read-only checks are in
+ * {@link SqlServerTest} (one HiveServer2 per test JVM).
  */
 class SqlReadOnlyTest {
   private static final String DATABASE = "sql_read_only";
@@ -96,35 +91,5 @@ class SqlReadOnlyTest {
     assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCode.OK);
     assertThat(result.err()).contains("--allow-writes");
     assertThat(tables.read("maintenance").count()).isEqualTo(1);
-  }
-
-  @Test
-  void jdbcServerChecksThePasswordAndIsReadOnly() throws Exception {
-    SqlCatalog.register(tables);
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    Class.forName("org.apache.hive.jdbc.HiveDriver");
-    try (SqlServer server = SqlServer.start(spark, "localhost", port,
-        new SqlServer.Access("analyst", "s3cret-token", SqlServer.Writes.REFUSED))) {
-      String url = server.jdbcUrl(DATABASE);
-      assertThatThrownBy(() -> DriverManager.getConnection(url, "analyst", "wrong").close())
-          .isInstanceOf(java.sql.SQLException.class);
-      assertThatThrownBy(() -> DriverManager.getConnection(url, "anonymous", "").close())
-          .isInstanceOf(java.sql.SQLException.class);
-      try (Connection connection = DriverManager.getConnection(url, "analyst", "s3cret-token");
-           Statement statement = connection.createStatement()) {
-        try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + GoldTable.QUARANTINE.table())) {
-          assertThat(rows.next()).isTrue();
-          assertThat(rows.getLong(1)).isEqualTo(2);
-        }
-        assertThatThrownBy(() -> statement.execute("DELETE FROM " + GoldTable.QUARANTINE.table()))
-            .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("read-only");
-        assertThatThrownBy(() -> statement.execute("SET spark.sql.shuffle.partitions=9"))
-            .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("read-only");
-      }
-    }
-    assertThat(rows()).isEqualTo(2);
   }
 }
