@@ -38,6 +38,7 @@ public final class RunReport {
   private final LocalDate runDate;
   private final ReportSettings settings;
   private final Map<String, String> targets;
+  private Map<List<String>, KpiSeries> kpiSeries;
 
   /** {@code targets}: KPI targets from the config ({@code kpis.targets}) by KPI name, as text; may be empty. */
   public RunReport(Tables tables, LocalDate runDate, ReportSettings settings, Map<String, String> targets) {
@@ -107,9 +108,17 @@ public final class RunReport {
 
   /**
    * The company-scope KPI values of the last {@code trend-run-dates + 1} run dates up to the run date, by
-   * (kpi, period) in name order; empty if kpi_values has no rows for the run date.
+   * (kpi, period) in name order; empty if kpi_values has no rows for the run date. Read once: the headline cards
+   * and the full KPI table show the same series.
    */
   private Map<List<String>, KpiSeries> kpiSeries() {
+    if (kpiSeries == null) {
+      kpiSeries = readKpiSeries();
+    }
+    return kpiSeries;
+  }
+
+  private Map<List<String>, KpiSeries> readKpiSeries() {
     Dataset<Row> values = tables.read(GoldTable.KPI_VALUES.table()).where(col("scope_type").equalTo(lit("company"))
         .and(col(Tables.RUN_DATE).leq(lit(Date.valueOf(runDate)))));
     List<Date> dates = values.select(Tables.RUN_DATE).distinct().orderBy(col(Tables.RUN_DATE).desc())
