@@ -89,6 +89,24 @@ class ArchitectureTest {
     assertThat(misplaced).isEmpty();
   }
 
+  /**
+   * The settings rule: a stage gets typed settings when the pipeline is assembled, so it never reads a config
+   * section (or the raw config) through its {@code PipelineContext} while running; only run-wide typed values
+   * (paths, seed) come from {@code context.config()}.
+   */
+  @Test
+  void noStageReadsConfigSectionsWhileRunning() {
+    Pattern rawRead = Pattern.compile("config\\(\\)\\s*\\.\\s*(section|raw)\\(");
+    List<String> offenders = new ArrayList<>();
+    for (Path file : sources()) {
+      Matcher m = rawRead.matcher(read(file));
+      while (m.find()) {
+        offenders.add(root().relativize(file) + ": " + m.group());
+      }
+    }
+    assertThat(offenders).isEmpty();
+  }
+
   /** Package (below io.cpm.jobs) to the other packages its main sources name. */
   private static Map<String, Set<String>> references() {
     Map<String, Set<String>> references = new TreeMap<>();

@@ -27,11 +27,11 @@ public final class Nightly {
     List<Stage> stages = new ArrayList<>();
     stages.add(IngestStage.allSources(config));
     stages.add(new FeaturesStage(FeaturesSettings.from(config)));
-    stages.add(new SegmentStage());
+    stages.add(SegmentStage.from(config));
     stages.add(ScoreStage.nightly(config));
     stages.add(new KpisStage(KpisSettings.from(config)));
-    stages.add(new PublishStage());
-    stages.add(new ReportStage());
+    stages.add(PublishStage.from(config));
+    stages.add(ReportStage.from(config));
     if (config.section("maintenance").getBoolean("in-nightly")) {
       stages.add(new MaintainStage(MaintenanceSettings.from(config.section("maintenance"))));
     }

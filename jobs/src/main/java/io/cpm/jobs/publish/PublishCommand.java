@@ -28,7 +28,11 @@ public final class PublishCommand extends StageCommand {
 
   @Override
   protected List<Stage> stages(CpmConfig config) {
-    ExportMode override = mode == null ? null : mode.incremental ? ExportMode.INCREMENTAL : ExportMode.FULL;
-    return List.of(new PublishStage(override));
+    PublishSettings settings = PublishSettings.from(config.section(PublishStage.NAME));
+    if (mode != null) {
+      // --incremental / --full override publish.crm.incremental.
+      settings = settings.withMode(mode.incremental ? ExportMode.INCREMENTAL : ExportMode.FULL);
+    }
+    return List.of(new PublishStage(settings));
   }
 }

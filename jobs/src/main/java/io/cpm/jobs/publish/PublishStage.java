@@ -31,16 +31,15 @@ public final class PublishStage implements Stage {
   public static final String NAME = "publish";
   public static final String PUBLISHED_SCORES = GoldTable.PUBLISHED_SCORES.table();
 
-  private final ExportMode modeOverride;
+  private final PublishSettings settings;
 
-  /** Exports in the configured mode. */
-  public PublishStage() {
-    this(null);
+  public PublishStage(PublishSettings settings) {
+    this.settings = java.util.Objects.requireNonNull(settings, "settings");
   }
 
-  /** Exports in the given mode, whatever the config says ({@code null}: as configured). */
-  public PublishStage(ExportMode modeOverride) {
-    this.modeOverride = modeOverride;
+  /** The stage with the {@code publish} settings of {@code config}. */
+  public static PublishStage from(io.cpm.jobs.config.CpmConfig config) {
+    return new PublishStage(PublishSettings.from(config.section(NAME)));
   }
 
   @Override
@@ -52,10 +51,6 @@ public final class PublishStage implements Stage {
   public StageResult run(PipelineContext context) {
     LocalDate runDate = context.runDate();
     Tables tables = context.tables();
-    PublishSettings settings = PublishSettings.from(context.config().section("publish"));
-    if (modeOverride != null) {
-      settings = settings.withMode(modeOverride);
-    }
     List<String> notes = new ArrayList<>();
     ScoreExport.Prepared prepared = ScoreExport.prepare(tables, runDate, settings);
     if (!prepared.excludedPii().isEmpty()) {

@@ -13,6 +13,6 @@ import picocli.CommandLine.Command;
 public final class ReportCommand extends StageCommand {
   @Override
   protected List<Stage> stages(CpmConfig config) {
-    return List.of(new ReportStage());
+    return List.of(ReportStage.from(config));
   }
 }

@@ -22,6 +22,20 @@ public final class ReportStage implements Stage {
   public static final String NAME = "report";
   public static final String FILE = "index.html";
 
+  private final ReportSettings settings;
+  /** KPI targets as the report shows them, by KPI name (see {@link #kpiTargets}). */
+  private final Map<String, String> kpiTargets;
+
+  public ReportStage(ReportSettings settings, Map<String, String> kpiTargets) {
+    this.settings = java.util.Objects.requireNonNull(settings, "settings");
+    this.kpiTargets = Map.copyOf(kpiTargets);
+  }
+
+  /** The stage with the {@code report} settings and the {@code kpis.targets} of {@code config}. */
+  public static ReportStage from(io.cpm.jobs.config.CpmConfig config) {
+    return new ReportStage(ReportSettings.from(config.section(NAME)), kpiTargets(config.raw()));
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -29,9 +43,7 @@ public final class ReportStage implements Stage {
 
   @Override
   public StageResult run(PipelineContext context) {
-    ReportSettings settings = ReportSettings.from(context.config().section("report"));
-    RunReport report = new RunReport(context.tables(), context.runDate(), settings,
-        kpiTargets(context.config().raw()));
+    RunReport report = new RunReport(context.tables(), context.runDate(), settings, kpiTargets);
     String html = report.html(BuildVersion.version());
     String file = write(context, html);
     return new StageResult(NAME, 1, Map.of("report", file), List.of());

@@ -17,7 +17,7 @@ public final class ChurnCommand extends CommandGroup {
   public static final class Train extends StageCommand {
     @Override
     protected List<Stage> stages(CpmConfig config) {
-      return List.of(new ChurnTrainStage(FeatureSources.forConfig(config)));
+      return List.of(new ChurnTrainStage(FeatureSources.forConfig(config), ScoringSettings.from(config.section("scoring"))));
     }
   }
 
@@ -27,7 +27,7 @@ public final class ChurnCommand extends CommandGroup {
   public static final class Score extends StageCommand {
     @Override
     protected List<Stage> stages(CpmConfig config) {
-      return List.of(new ScoreStage(FeatureSources.forConfig(config), ScoreStage.Training.NEVER));
+      return List.of(ScoreStage.from(config, ScoreStage.Training.NEVER));
     }
   }
 }

@@ -10,9 +10,11 @@ import java.util.Map;
 /** {@code cpm churn train}: trains, stores and records a churn model version for the run date. */
 public final class ChurnTrainStage implements Stage {
   private final FeatureSource features;
+  private final ScoringSettings settings;
 
-  public ChurnTrainStage(FeatureSource features) {
+  public ChurnTrainStage(FeatureSource features, ScoringSettings settings) {
     this.features = java.util.Objects.requireNonNull(features, "features");
+    this.settings = java.util.Objects.requireNonNull(settings, "settings");
   }
 
   @Override
@@ -22,7 +24,6 @@ public final class ChurnTrainStage implements Stage {
 
   @Override
   public StageResult run(PipelineContext context) {
-    ScoringSettings settings = ScoringSettings.from(context.config().section("scoring"));
     List<ModelRuns.Run> modelRuns = new ArrayList<>();
     io.cpm.segmentation.churn.ChurnModel model;
     try {

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.when;
 
-import com.typesafe.config.Config;
+import io.cpm.jobs.features.FeaturesSettings;
 import io.cpm.jobs.CpmException;
 import io.cpm.jobs.common.Json;
 import io.cpm.jobs.pipeline.PipelineContext;
@@ -48,15 +48,32 @@ public final class ScoreStage implements Stage {
 
   private final FeatureSource features;
   private final Training training;
+  private final ScoringSettings settings;
+  /** Base-currency units per unit of each currency ({@code features.currency}), for CLV's purchase amounts. */
+  private final Map<String, Double> currencyRates;
 
-  public ScoreStage(FeatureSource features, Training training) {
+  public ScoreStage(FeatureSource features, Training training, ScoringSettings settings,
+      Map<String, Double> currencyRates) {
     this.features = java.util.Objects.requireNonNull(features, "features");
     this.training = java.util.Objects.requireNonNull(training, "training");
+    this.settings = java.util.Objects.requireNonNull(settings, "settings");
+    this.currencyRates = Map.copyOf(currencyRates);
+  }
+
+  /** The stage with the {@code scoring} settings, currency rates and feature source of {@code config}. */
+  public static ScoreStage from(io.cpm.jobs.config.CpmConfig config, Training training) {
+    return from(config, FeatureSources.forConfig(config), training);
+  }
+
+  /** The stage with the {@code scoring} settings and currency rates of {@code config}, on the given features. */
+  public static ScoreStage from(io.cpm.jobs.config.CpmConfig config, FeatureSource features, Training training) {
+    return new ScoreStage(features, training, ScoringSettings.from(config.section("scoring")),
+        FeaturesSettings.from(config).parameters().rates());
   }
 
   /** The stage as it runs in {@code cpm nightly} and {@code cpm score}. */
   public static ScoreStage nightly(io.cpm.jobs.config.CpmConfig config) {
-    return new ScoreStage(FeatureSources.forConfig(config), Training.IF_STALE);
+    return from(config, Training.IF_STALE);
   }
 
   @Override
@@ -66,7 +83,6 @@ public final class ScoreStage implements Stage {
 
   @Override
   public StageResult run(PipelineContext context) {
-    ScoringSettings settings = ScoringSettings.from(context.config().section("scoring"));
     LocalDate runDate = context.runDate();
     Tables tables = context.tables();
     SilverTables silver = context.silver();
@@ -75,7 +91,7 @@ public final class ScoreStage implements Stage {
 
     Dataset<Row> current = features.featuresAsOf(context, runDate).cache();
     Dataset<Row> churnScores = churnScores(context, settings, silver, current, modelRuns, notes);
-    Dataset<Row> clv = clvScores(context, settings, silver, modelRuns, notes);
+    Dataset<Row> clv = clvScores(context, settings, currencyRates, silver, modelRuns, notes);
     Dataset<Row> health = HealthScore.withChange(HealthScore.compute(current, settings.health()),
         previousHealth(tables, runDate));
 
@@ -154,7 +170,8 @@ public final class ScoreStage implements Stage {
    * purchase; empty (every customer's CLV null) when CLV is switched off, there is no purchase, or the model
    * cannot be fitted on the data (a note says which).
    */
-  private static Dataset<Row> clvScores(PipelineContext context, ScoringSettings settings, SilverTables silver,
+  private static Dataset<Row> clvScores(PipelineContext context, ScoringSettings settings,
+      Map<String, Double> currencyRates, SilverTables silver,
       List<ModelRuns.Run> modelRuns, List<String> notes) {
     ScoringSettings.Clv clv = settings.clv();
     LocalDate runDate = context.runDate();
@@ -163,7 +180,7 @@ public final class ScoreStage implements Stage {
       return noClv(context);
     }
     Dataset<Row> purchases = Transactions.purchases(silver, runDate, clv.excludedOrderStatuses(),
-        currencyRates(context.config().raw())).cache();
+        currencyRates).cache();
     if (purchases.isEmpty()) {
       purchases.unpersist();
       notes.add(NotComputed.note("model", "clv", "no counted order on or before " + runDate
@@ -258,13 +275,4 @@ public final class ScoreStage implements Stage {
     return tables.readRunDate(TABLE, latest.getDate(0).toLocalDate()).select("customer_id", HealthScore.SCORE);
   }
 
-  /** {@code features.currency.rates} when the features stage defines it; otherwise amounts stay as they are. */
-  private static Map<String, Double> currencyRates(Config raw) {
-    Map<String, Double> rates = new TreeMap<>();
-    if (raw.hasPath("features.currency.rates")) {
-      Config section = raw.getConfig("features.currency.rates");
-      section.root().keySet().forEach(key -> rates.put(key, section.getDouble(key)));
-    }
-    return rates;
-  }
 }

@@ -12,6 +12,6 @@ import picocli.CommandLine.Command;
 public final class SegmentCommand extends StageCommand {
   @Override
   protected List<Stage> stages(CpmConfig config) {
-    return List.of(new SegmentStage());
+    return List.of(SegmentStage.from(config));
   }
 }

@@ -52,6 +52,17 @@ public final class SegmentStage implements Stage {
       KMeansSegmentation.CLUSTER_ID, KMeansSegmentation.CLUSTER_LABEL, Playbook.ACTION, Playbook.OWNER_ROLE);
   private static final Map<String, String> DIMENSIONS = dimensions();
 
+  private final SegmentSettings settings;
+
+  public SegmentStage(SegmentSettings settings) {
+    this.settings = java.util.Objects.requireNonNull(settings, "settings");
+  }
+
+  /** The stage with the {@code segments} settings and the run seed of {@code config}. */
+  public static SegmentStage from(io.cpm.jobs.config.CpmConfig config) {
+    return new SegmentStage(SegmentSettings.from(config.section("segments"), config.seed()));
+  }
+
   @Override
   public String name() {
     return "segment";
@@ -61,7 +72,6 @@ public final class SegmentStage implements Stage {
   public StageResult run(PipelineContext context) {
     Tables tables = context.tables();
     LocalDate runDate = context.runDate();
-    SegmentSettings settings = SegmentSettings.from(context.config().section("segments"), context.config().seed());
     if (!tables.exists(FEATURES)) {
       throw CpmException.inputMissing("table " + FEATURES + " does not exist at " + tables.location(FEATURES)
           + "; run 'cpm features --run-date " + runDate + "' first");

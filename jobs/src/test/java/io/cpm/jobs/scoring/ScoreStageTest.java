@@ -59,7 +59,8 @@ class ScoreStageTest {
       return features(Silver.load(context.tables()).orders(), asOf);
     };
 
-    StageResult first = new ScoreStage(features, ScoreStage.Training.IF_STALE).run(context(spark, config, RUN_DATE));
+    StageResult first = ScoreStage.from(config, features, ScoreStage.Training.IF_STALE)
+        .run(context(spark, config, RUN_DATE));
     assertThat(first.notes()).anySatisfy(n -> assertThat(n).contains("missing: retrained"));
     assertThat(asked).allSatisfy(d -> assertThat(d).isBeforeOrEqualTo(RUN_DATE)).contains(RUN_DATE.minusDays(90));
 
@@ -100,7 +101,7 @@ class ScoreStageTest {
     assertThat(runs.get(1).getString(runs.get(1).fieldIndex("parameters"))).contains("\"alpha\"", "gammaGamma");
     assertThat(Files.isDirectory(warehouse.resolve("_models/churn/v20250331"))).isTrue();
 
-    StageResult next = new ScoreStage(features, ScoreStage.Training.IF_STALE)
+    StageResult next = ScoreStage.from(config, features, ScoreStage.Training.IF_STALE)
         .run(context(spark, config, RUN_DATE.plusDays(1)));
     assertThat(next.notes()).anySatisfy(n -> assertThat(n).isEqualTo("churn model v20250331"));
     Dataset<Row> second = spark.read().format("delta").load(warehouse.resolve(CUSTOMER_SCORES.table()).toString())
