@@ -1,13 +1,10 @@
 package io.cpm.jobs.app;
 
 import io.cpm.jobs.config.CpmConfig;
-import io.cpm.jobs.features.FeaturesSettings;
 import io.cpm.jobs.features.FeaturesStage;
 import io.cpm.jobs.ingest.IngestStage;
-import io.cpm.jobs.kpis.KpisSettings;
 import io.cpm.jobs.kpis.KpisStage;
 import io.cpm.jobs.maintenance.MaintainStage;
-import io.cpm.jobs.maintenance.MaintenanceSettings;
 import io.cpm.jobs.pipeline.Stage;
 import io.cpm.jobs.publish.PublishStage;
 import io.cpm.jobs.report.ReportStage;
@@ -26,14 +23,14 @@ public final class Nightly {
   public static List<Stage> stages(CpmConfig config) {
     List<Stage> stages = new ArrayList<>();
     stages.add(IngestStage.allSources(config));
-    stages.add(new FeaturesStage(FeaturesSettings.from(config)));
+    stages.add(FeaturesStage.from(config));
     stages.add(SegmentStage.from(config));
     stages.add(ScoreStage.nightly(config));
-    stages.add(new KpisStage(KpisSettings.from(config)));
+    stages.add(KpisStage.from(config));
     stages.add(PublishStage.from(config));
     stages.add(ReportStage.from(config));
     if (config.section("maintenance").getBoolean("in-nightly")) {
-      stages.add(new MaintainStage(MaintenanceSettings.from(config.section("maintenance"))));
+      stages.add(MaintainStage.from(config));
     }
     return List.copyOf(stages);
   }

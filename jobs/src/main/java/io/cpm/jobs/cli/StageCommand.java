@@ -10,7 +10,9 @@ import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,8 +29,26 @@ public abstract class StageCommand implements Callable<Integer> {
   @Spec
   protected CommandSpec spec;
 
-  /** The stages this command runs, in order. */
-  protected abstract List<Stage> stages(CpmConfig config);
+  /** Builds the command's one stage from the config; null when the command overrides {@link #stages}. */
+  private final Function<CpmConfig, Stage> stage;
+
+  /** A command that overrides {@link #stages} (several stages, or options that change the stage). */
+  protected StageCommand() {
+    this.stage = null;
+  }
+
+  /** A command that runs one stage, built from the config before anything runs (so --dry-run validates it). */
+  protected StageCommand(Function<CpmConfig, Stage> stage) {
+    this.stage = Objects.requireNonNull(stage, "stage");
+  }
+
+  /** The stages this command runs, in order: by default the one stage given to the constructor. */
+  protected List<Stage> stages(CpmConfig config) {
+    if (stage == null) {
+      throw new IllegalStateException(getClass().getName() + " names no stage: override stages(config)");
+    }
+    return List.of(stage.apply(config));
+  }
 
   /** The run dates to process, oldest first; one unless the command supports a range. */
   protected List<LocalDate> runDates() {

@@ -23,6 +23,11 @@ public final class FeaturesStage implements Stage {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
+  /** The stage with the {@code features} settings of {@code config}. */
+  public static FeaturesStage from(io.cpm.jobs.config.CpmConfig config) {
+    return new FeaturesStage(FeaturesSettings.from(config));
+  }
+
   @Override
   public String name() {
     return NAME;

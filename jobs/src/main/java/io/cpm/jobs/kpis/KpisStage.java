@@ -46,6 +46,11 @@ public final class KpisStage implements Stage {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
+  /** The stage with the {@code kpis} settings (and the features' currency settings) of {@code config}. */
+  public static KpisStage from(io.cpm.jobs.config.CpmConfig config) {
+    return new KpisStage(KpisSettings.from(config));
+  }
+
   @Override
   public String name() {
     return NAME;

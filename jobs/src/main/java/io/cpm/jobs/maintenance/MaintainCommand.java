@@ -1,9 +1,6 @@
 package io.cpm.jobs.maintenance;
 
 import io.cpm.jobs.cli.StageCommand;
-import io.cpm.jobs.config.CpmConfig;
-import io.cpm.jobs.pipeline.Stage;
-import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code cpm maintain}: Delta OPTIMIZE (Z-order where it helps) and VACUUM of the warehouse tables. */
@@ -12,8 +9,7 @@ import picocli.CommandLine.Command;
         + " unreferenced files older than maintenance.vacuum-retention-hours (VACUUM).",
         "Tables partitioned by run_date are compacted in the --run-date partition only."})
 public final class MaintainCommand extends StageCommand {
-  @Override
-  protected List<Stage> stages(CpmConfig config) {
-    return List.of(new MaintainStage(MaintenanceSettings.from(config.section("maintenance"))));
+  public MaintainCommand() {
+    super(MaintainStage::from);
   }
 }

@@ -36,7 +36,12 @@ public final class MaintainStage implements Stage {
   private final MaintenanceSettings settings;
 
   public MaintainStage(MaintenanceSettings settings) {
-    this.settings = settings;
+    this.settings = java.util.Objects.requireNonNull(settings, "settings");
+  }
+
+  /** The stage with the {@code maintenance} settings of {@code config}. */
+  public static MaintainStage from(io.cpm.jobs.config.CpmConfig config) {
+    return new MaintainStage(MaintenanceSettings.from(config.section("maintenance")));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.cpm.jobs.report;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.cpm.jobs.report.RunReport.Heading;
 import io.cpm.jobs.report.RunReport.Section;
 import io.cpm.jobs.report.Svg.Bar;
 import io.cpm.jobs.storage.Tables;
@@ -18,6 +19,8 @@ import org.apache.spark.sql.functions;
 
 /** The run report's churn model section: the chosen model, its candidates and held-out curves. */
 final class ChurnModelSection {
+  private static final Heading HEADING = new Heading("churn-model", "Churn model");
+
   private ChurnModelSection() {}
 
   /**
@@ -25,16 +28,14 @@ final class ChurnModelSection {
    * stale, so it may be older than the run date), its held-out curves, and every candidate of that training.
    */
   static Section section(Tables tables, LocalDate runDate) {
-    String id = "churn-model";
-    String title = "Churn model";
     if (!tables.exists(GoldTable.MODEL_RUNS.table())) {
-      return new Section(id, title, Html.note("model_runs has not been written yet (run cpm score)."));
+      return HEADING.note("model_runs has not been written yet (run cpm score).");
     }
     Dataset<Row> churn = tables.read(GoldTable.MODEL_RUNS.table()).where(col("model").startsWith("churn_")
         .and(col(Tables.RUN_DATE).leq(lit(Date.valueOf(runDate)))));
     Row trained = churn.where(col("chosen")).agg(functions.max(Tables.RUN_DATE)).first();
     if (trained.isNullAt(0)) {
-      return new Section(id, title, Html.note("model_runs has no chosen churn model on or before " + runDate + "."));
+      return HEADING.note("model_runs has no chosen churn model on or before " + runDate + ".");
     }
     LocalDate trainedOn = trained.getDate(0).toLocalDate();
     List<Row> candidates = churn.where(Tables.isRunDate(trainedOn))
@@ -81,6 +82,6 @@ final class ChurnModelSection {
       html.append(Html.note("model_runs stores no " + String.join(", ", missing) + " for " + chosen.getString(0)
           + ": not plotted."));
     }
-    return new Section(id, title, html.toString());
+    return HEADING.body(html.toString());
   }
 }

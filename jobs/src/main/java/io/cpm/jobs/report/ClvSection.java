@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import io.cpm.jobs.report.RunReport.Heading;
 import io.cpm.jobs.report.RunReport.Section;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.schema.GoldTable;
@@ -17,18 +18,18 @@ import org.apache.spark.sql.types.DataTypes;
 
 /** The run report's CLV section: totals, the CLV distribution and customers per grade and churn band. */
 final class ClvSection {
+  private static final Heading HEADING = new Heading("clv", "Customer lifetime value");
+
   private ClvSection() {}
 
   static Section section(Tables tables, LocalDate runDate, int bins) {
-    String id = "clv";
-    String title = "Customer lifetime value";
     if (!tables.exists(GoldTable.CUSTOMER_SCORES.table())) {
-      return new Section(id, title, Html.note("customer_scores has not been written yet (run cpm score)."));
+      return HEADING.note("customer_scores has not been written yet (run cpm score).");
     }
     Dataset<Row> scores = tables.readRunDate(GoldTable.CUSTOMER_SCORES.table(), runDate);
     List<String> columns = Arrays.asList(scores.columns());
     if (!columns.contains("clv_12m")) {
-      return new Section(id, title, Html.note("customer_scores has no clv_12m column."));
+      return HEADING.note("customer_scores has no clv_12m column.");
     }
     Dataset<Row> clv = scores.select(col("clv_12m").cast(DataTypes.DoubleType).as("clv")).where(col("clv").isNotNull()
         .and(functions.not(functions.isnan(col("clv")))));
@@ -36,7 +37,7 @@ final class ClvSection {
         functions.percentile_approx(col("clv"), lit(0.5), lit(10000)),
         functions.percentile_approx(col("clv"), lit(0.99), lit(10000))).first();
     if (stats.getLong(2) == 0) {
-      return new Section(id, title, Html.note("customer_scores has no CLV values for run date " + runDate + "."));
+      return HEADING.note("customer_scores has no CLV values for run date " + runDate + ".");
     }
     double min = stats.getDouble(0);
     double max = stats.getDouble(1);
@@ -62,6 +63,6 @@ final class ClvSection {
             .append(Svg.bars(SectionData.counts(scores, dimension), "customers by " + dimension, 0)).append("</div>");
       }
     }
-    return new Section(id, title, html.append("</div>").toString());
+    return HEADING.body(html.append("</div>").toString());
   }
 }

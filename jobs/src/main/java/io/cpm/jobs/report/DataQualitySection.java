@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import io.cpm.jobs.report.RunReport.Heading;
 import io.cpm.jobs.report.RunReport.Section;
 import io.cpm.jobs.report.Svg.Bar;
 import io.cpm.jobs.storage.Tables;
@@ -17,11 +18,11 @@ import org.apache.spark.sql.Row;
 
 /** The run report's data-quality section: ingest row accounting per file and quarantined rows by reason. */
 final class DataQualitySection {
+  private static final Heading HEADING = new Heading("data-quality", "Data quality");
+
   private DataQualitySection() {}
 
   static Section section(Tables tables, LocalDate runDate) {
-    String id = "data-quality";
-    String title = "Data quality";
     StringBuilder html = new StringBuilder();
     if (tables.exists(GoldTable.INGEST_RUNS.table())) {
       List<Row> files = tables.readRunDate(GoldTable.INGEST_RUNS.table(), runDate)
@@ -61,7 +62,7 @@ final class DataQualitySection {
     } else {
       html.append(Html.note("quarantine has not been written yet."));
     }
-    return new Section(id, title, html.toString());
+    return HEADING.body(html.toString());
   }
 
   private static String fileName(String path) {

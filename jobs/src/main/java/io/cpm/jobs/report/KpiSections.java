@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 import io.cpm.jobs.report.Html.Raw;
+import io.cpm.jobs.report.RunReport.Heading;
 import io.cpm.jobs.report.RunReport.Section;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.schema.GoldTable;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -38,12 +40,30 @@ final class KpiSections {
     this.targets = Map.copyOf(targets);
   }
 
-  /** Why no KPI can be shown (kpi_values not written yet, or no rows for the run date), or null. */
-  private String unavailable() {
+  /** The first screen: the main KPIs as cards. */
+  Section headline() {
+    return section(new Heading("headline", "Main KPIs"), this::cards);
+  }
+
+  /** Every company-scope KPI and period, grouped by lifecycle stage, each group collapsible. */
+  Section table() {
+    return section(new Heading("kpis", "All KPIs"), this::grouped);
+  }
+
+  /**
+   * The section whose body {@code body} makes from the KPI series and the alerts, or a note when kpi_values has not
+   * been written yet or has no rows for the run date.
+   */
+  private Section section(Heading heading,
+      BiFunction<Map<List<String>, KpiSeries>, Map<String, String>, String> body) {
     if (!tables.exists(GoldTable.KPI_VALUES.table())) {
-      return "kpi_values has not been written yet (run cpm kpis).";
+      return heading.note("kpi_values has not been written yet (run cpm kpis).");
     }
-    return kpiSeries().isEmpty() ? "kpi_values has no rows for run date " + runDate + "." : null;
+    Map<List<String>, KpiSeries> series = kpiSeries();
+    if (series.isEmpty()) {
+      return heading.note("kpi_values has no rows for run date " + runDate + ".");
+    }
+    return heading.body(body.apply(series, alerts()));
   }
 
   /** One company-scope KPI of the run date and its values over the trend run dates (oldest first). */
@@ -96,18 +116,10 @@ final class KpiSections {
   }
 
   /**
-   * The first screen: the main KPIs ({@code report.headline-kpis} at {@code report.headline-period}) as cards with
-   * value, unit, target, change against the previous run and a sparkline over the last runs.
+   * The main KPIs ({@code report.headline-kpis} at {@code report.headline-period}) as cards with value, unit,
+   * target, change against the previous run and a sparkline over the last runs.
    */
-  Section headline() {
-    String id = "headline";
-    String title = "Main KPIs";
-    String unavailable = unavailable();
-    if (unavailable != null) {
-      return new Section(id, title, Html.note(unavailable));
-    }
-    Map<List<String>, KpiSeries> series = kpiSeries();
-    Map<String, String> alerts = alerts();
+  private String cards(Map<List<String>, KpiSeries> series, Map<String, String> alerts) {
     StringBuilder html = new StringBuilder("<div class=\"cards\">");
     List<String> missing = new ArrayList<>();
     for (String kpi : settings.headlineKpis()) {
@@ -133,7 +145,7 @@ final class KpiSections {
     html.append(Html.note("Company scope, period " + settings.headlinePeriod() + " (report.headline-kpis,"
         + " report.headline-period); targets from kpis.targets; every KPI is in the table below."
         + (missing.isEmpty() ? "" : " Not in kpi_values for " + runDate + ": " + String.join(", ", missing) + ".")));
-    return new Section(id, title, html.toString());
+    return html.toString();
   }
 
   /** "+2.00 (+20.0 %) vs 2025-03-30", or why there is no change. */
@@ -152,16 +164,8 @@ final class KpiSections {
         + s.previousDate());
   }
 
-  /** Every company-scope KPI and period, grouped by lifecycle stage, each group collapsible. */
-  Section table() {
-    String id = "kpis";
-    String title = "All KPIs";
-    String unavailable = unavailable();
-    if (unavailable != null) {
-      return new Section(id, title, Html.note(unavailable));
-    }
-    Map<List<String>, KpiSeries> series = kpiSeries();
-    Map<String, String> alerts = alerts();
+  /** The KPI table grouped by lifecycle stage. */
+  private String grouped(Map<List<String>, KpiSeries> series, Map<String, String> alerts) {
     Map<String, List<List<Object>>> byStage = new TreeMap<>(java.util.Comparator.comparingInt(
         (String stage) -> KPI_STAGE_ORDER.contains(stage) ? KPI_STAGE_ORDER.indexOf(stage) : KPI_STAGE_ORDER.size())
         .thenComparing(java.util.Comparator.naturalOrder()));
@@ -182,7 +186,7 @@ final class KpiSections {
     });
     html.append(Html.note("Company scope, grouped by the lifecycle stage each KPI steers; click a stage to open"
         + " it. Trend over the last " + (settings.trendRunDates() + 1) + " run dates at most."));
-    return new Section(id, title, html.toString());
+    return html.toString();
   }
 
   /** Lifecycle stages of the KPI library in customer order. */

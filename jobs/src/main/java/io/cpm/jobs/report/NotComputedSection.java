@@ -10,8 +10,8 @@ final class NotComputedSection {
   private NotComputedSection() {}
 
   static RunReport.Section section(Tables tables, LocalDate runDate) {
-    return new RunReport.Section("not-computed", "What could not be computed",
-        html(NotComputed.items(tables, runDate)));
+    return new RunReport.Heading("not-computed", "What could not be computed")
+        .body(html(NotComputed.items(tables, runDate)));
   }
 
   /** A table of the items, or a line saying everything was computed. */

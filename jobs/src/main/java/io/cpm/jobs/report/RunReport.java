@@ -15,6 +15,17 @@ public final class RunReport {
   /** One section of the page; {@code id} is the anchor, {@code html} already escaped. */
   public record Section(String id, String title, String html) {}
 
+  /** A section's anchor and title, from which its body or a note (why there is nothing to show) makes the section. */
+  record Heading(String id, String title) {
+    Section body(String html) {
+      return new Section(id, title, html);
+    }
+
+    Section note(String text) {
+      return body(Html.note(text));
+    }
+  }
+
   private final Tables tables;
   private final LocalDate runDate;
   private final ReportSettings settings;

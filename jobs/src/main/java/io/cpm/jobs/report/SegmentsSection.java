@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import io.cpm.jobs.report.RunReport.Heading;
 import io.cpm.jobs.report.RunReport.Section;
 import io.cpm.jobs.storage.Tables;
 import io.cpm.metrics.schema.GoldTable;
@@ -20,13 +21,13 @@ import org.apache.spark.sql.functions;
 
 /** The run report's segments section: customers per segment dimension and the RFM transition matrix. */
 final class SegmentsSection {
+  private static final Heading HEADING = new Heading("segments", "Segments");
+
   private SegmentsSection() {}
 
   static Section section(Tables tables, LocalDate runDate) {
-    String id = "segments";
-    String title = "Segments";
     if (!tables.exists(GoldTable.CUSTOMER_SEGMENTS.table())) {
-      return new Section(id, title, Html.note("customer_segments has not been written yet (run cpm segment)."));
+      return HEADING.note("customer_segments has not been written yet (run cpm segment).");
     }
     Dataset<Row> all = tables.read(GoldTable.CUSTOMER_SEGMENTS.table());
     Dataset<Row> today = all.where(Tables.isRunDate(runDate));
@@ -40,7 +41,7 @@ final class SegmentsSection {
     }
     html.append("</div>");
     html.append(transitions(all, "rfm_segment", runDate));
-    return new Section(id, title, html.toString());
+    return HEADING.body(html.toString());
   }
 
   /** Segment of each customer at the previous run date (rows) against the run date (columns). */

@@ -2,9 +2,6 @@ package io.cpm.jobs.scoring;
 
 import io.cpm.jobs.cli.CommandGroup;
 import io.cpm.jobs.cli.StageCommand;
-import io.cpm.jobs.config.CpmConfig;
-import io.cpm.jobs.pipeline.Stage;
-import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code cpm churn}: train, score with the stored model, or evaluate on any labelled CSV. */
@@ -15,9 +12,8 @@ public final class ChurnCommand extends CommandGroup {
   @Command(name = "train", mixinStandardHelpOptions = true,
       description = "Train a churn model on point-in-time snapshots before the run date and store it as a new version.")
   public static final class Train extends StageCommand {
-    @Override
-    protected List<Stage> stages(CpmConfig config) {
-      return List.of(new ChurnTrainStage(FeatureSources.forConfig(config), ScoringSettings.from(config.section("scoring"))));
+    public Train() {
+      super(ChurnTrainStage::from);
     }
   }
 
@@ -25,9 +21,8 @@ public final class ChurnCommand extends CommandGroup {
   @Command(name = "score", mixinStandardHelpOptions = true,
       description = "Write customer_scores for the run date with the newest stored churn model (no retraining).")
   public static final class Score extends StageCommand {
-    @Override
-    protected List<Stage> stages(CpmConfig config) {
-      return List.of(ScoreStage.from(config, ScoreStage.Training.NEVER));
+    public Score() {
+      super(config -> ScoreStage.from(config, ScoreStage.Training.NEVER));
     }
   }
 }

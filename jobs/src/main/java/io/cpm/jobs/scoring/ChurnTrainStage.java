@@ -17,6 +17,11 @@ public final class ChurnTrainStage implements Stage {
     this.settings = java.util.Objects.requireNonNull(settings, "settings");
   }
 
+  /** The stage with the {@code scoring} settings and feature source of {@code config}. */
+  public static ChurnTrainStage from(io.cpm.jobs.config.CpmConfig config) {
+    return new ChurnTrainStage(FeatureSources.forConfig(config), ScoringSettings.from(config.section("scoring")));
+  }
+
   @Override
   public String name() {
     return "churn-train";
