@@ -141,7 +141,10 @@ public final class NightlyBenchmark {
     SparkSession spark = SparkSession.active();
     StringBuilder settings = new StringBuilder();
     for (String key : SETTINGS) {
-      settings.append(key).append(" = ").append(spark.conf().get(key, "(Spark default)")).append('\n');
+      // get(key, default) checks the default against the entry's type (a boolean entry rejects any text), so
+      // the first run failed here after a whole night; getOption gives the effective value, default included.
+      settings.append(key).append(" = ").append(spark.conf().getOption(key).getOrElse(() -> "(unset: Spark's default)"))
+          .append('\n');
     }
     settings.append(String.format(Locale.ROOT, "driver max heap = %d MB, cores = %d, Spark jobs run = %d%n",
         Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), Counters.JOBS.get()));
