@@ -3,6 +3,7 @@ package io.cpm.jobs.ingest;
 import io.cpm.jobs.CpmException;
 import io.cpm.jobs.ExitCode;
 import io.cpm.jobs.config.CpmConfig;
+import io.cpm.jobs.spark.SparkSessions;
 import io.cpm.metrics.schema.Entity;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,7 +38,7 @@ public final class MappingCheck {
    */
   public static int run(CpmConfig config, LocalDate runDate, List<String> sources, int rows, PrintWriter out) {
     IngestSettings settings = IngestSettings.from(config);
-    Configuration hadoop = new Configuration();
+    Configuration hadoop = hadoopConfiguration(config);
     String landing = config.landingRoot();
     boolean fileProblem = false;
     boolean missing = false;
@@ -82,6 +83,15 @@ public final class MappingCheck {
     }
     out.flush();
     return missing ? ExitCode.INPUT_MISSING : fileProblem ? ExitCode.DATA_QUALITY : ExitCode.OK;
+  }
+
+  /**
+   * The Hadoop settings ingest's session would read with ({@code spark.conf."spark.hadoop.fs.s3a.*"}, submitted
+   * {@code --conf}s, AWS variables), so check-mapping reaches an s3a landing as ingest does; a plain {@code new
+   * Configuration()} would lack the endpoint and credentials settings.
+   */
+  static Configuration hadoopConfiguration(CpmConfig config) {
+    return SparkSessions.hadoopConfiguration(config);
   }
 
   private static boolean checkFile(ExportReader reader, SourceMapping mapping, String path, String name,

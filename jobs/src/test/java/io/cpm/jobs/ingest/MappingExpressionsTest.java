@@ -149,4 +149,20 @@ class MappingExpressionsTest {
       assertThat(settings.mappings().values().stream().filter(m -> m.hasExpressions())).as(preset).isNotEmpty();
     }
   }
+
+  @Test
+  void checkMappingReadsWithTheHadoopSettingsOfTheSparkConfig() throws IOException {
+    Path file = dir.resolve("s3.conf");
+    Files.writeString(file, """
+        spark.conf {
+          "spark.hadoop.fs.s3a.endpoint" = "http://127.0.0.1:9000"
+          "spark.hadoop.fs.s3a.path.style.access" = "true"
+        }
+        """);
+    org.apache.hadoop.conf.Configuration hadoop = MappingCheck.hadoopConfiguration(CpmConfig.load(file, List.of()));
+    assertThat(hadoop.get("fs.s3a.endpoint")).isEqualTo("http://127.0.0.1:9000");
+    assertThat(hadoop.get("fs.s3a.path.style.access")).isEqualTo("true");
+    assertThat(MappingCheck.hadoopConfiguration(CpmConfig.defaults()).get("fs.s3a.endpoint"))
+        .isNotEqualTo("http://127.0.0.1:9000");
+  }
 }
