@@ -126,6 +126,9 @@ final class ExportReader implements Serializable {
     this.columns = new Column[fields.length];
     List<Integer> keysFirst = new ArrayList<>();
     List<Integer> others = new ArrayList<>();
+    // Window-derived columns are filled and checked after the read, over all rows (FrameDerives): the reader
+    // neither checks them nor uses them to pick a task's part.
+    List<String> frame = mapping.windowDerived().stream().map(MappingExpressions.Source::column).toList();
     for (int i = 0; i < fields.length; i++) {
       StructField f = fields[i];
       boolean key = entity.keys().contains(f.name());
@@ -133,7 +136,9 @@ final class ExportReader implements Serializable {
           f.dataType() instanceof DecimalType d ? d : null, key, f.nullable(),
           settings.nonNegative(entity, f.name()), settings.range(entity, f.name()),
           f.name().equals(entity.businessDateColumn()));
-      (key ? keysFirst : others).add(i);
+      if (!frame.contains(f.name())) {
+        (key ? keysFirst : others).add(i);
+      }
     }
     this.keyColumns = keysFirst.stream().mapToInt(Integer::intValue).toArray();
     keysFirst.addAll(others);
@@ -155,21 +160,21 @@ final class ExportReader implements Serializable {
 
   /** Export columns the expressions read that {@code header} lacks, with the keys that use them; null if none. */
   String missingInputs(List<String> header) {
-    if (expressions == null) {
-      return null;
+    List<MappingExpressions.Source> sources = new ArrayList<>(mapping.derived());
+    if (mapping.where() != null) {
+      sources.add(mapping.where());
     }
-    List<String> missing = expressions.missingFrom(header);
-    if (missing.isEmpty()) {
-      return null;
-    }
+    java.util.Set<String> missing = new java.util.LinkedHashSet<>();
     List<String> keys = new ArrayList<>();
-    for (MappingExpressions.Source s : mapping.derived()) {
-      if (missing.stream().anyMatch(m -> MappingExpressions.check(s).contains(m))) {
+    for (MappingExpressions.Source s : sources) {
+      List<String> lacking = MappingExpressions.missingFrom(MappingExpressions.check(s), header);
+      if (!lacking.isEmpty()) {
+        missing.addAll(lacking);
         keys.add(s.key() + " (" + s.where() + ")");
       }
     }
-    if (mapping.where() != null && missing.stream().anyMatch(m -> MappingExpressions.check(mapping.where()).contains(m))) {
-      keys.add(mapping.where().key() + " (" + mapping.where().where() + ")");
+    if (missing.isEmpty()) {
+      return null;
     }
     return "header lacks column(s) " + missing.stream().map(m -> "'" + m + "'").collect(
         java.util.stream.Collectors.joining(", ")) + " used by " + String.join(", ", keys);
@@ -817,13 +822,13 @@ final class ExportReader implements Serializable {
 
     /** Finds each expression input among the header's columns (trimmed; Spark's case-insensitive rule). */
     private void bindInputs(List<String> header, String name) {
-      if (expressions == null) {
-        return;
-      }
       List<String> trimmed = header.stream().map(String::trim).toList();
       String missing = missingInputs(trimmed);
       if (missing != null) {
         throw fileProblem(name, missing + "; fix the export or the expression");
+      }
+      if (expressions == null) {
+        return;
       }
       List<String> inputs = expressions.inputs();
       fieldOfInput = new int[inputs.size()];
