@@ -1,5 +1,10 @@
 package io.cpm.jobs.ingest;
 
+import static io.cpm.jobs.ingest.InternalValues.days;
+import static io.cpm.jobs.ingest.InternalValues.map;
+import static io.cpm.jobs.ingest.InternalValues.micros;
+import static io.cpm.jobs.ingest.InternalValues.utf8;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,11 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,8 +35,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayBasedMapData;
-import org.apache.spark.sql.catalyst.util.DateTimeUtils;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
@@ -73,13 +73,6 @@ final class ExportReader implements Serializable {
   private static final int MAX_VALUE_IN_MESSAGE = 80;
   /** Marks a record another part of the file emits (see {@link #read(String, String, Configuration, int, int)}). */
   private static final InternalRow SKIPPED = new GenericInternalRow(0);
-  /**
-   * From this day on (UTC) Spark's rebasing of {@code java.sql} dates and timestamps from the hybrid Julian
-   * calendar is the identity in every time zone (its last switch is 1900-01-01), so days and microseconds are
-   * computed directly; older values go through Spark's own conversion.
-   */
-  private static final long FIRST_PLAIN_DAY = LocalDate.of(1900, 1, 2).toEpochDay();
-
   private enum Kind { STRING, DATE, TIMESTAMP, INT, DECIMAL, BOOLEAN }
 
   private record Column(int index, String name, Kind kind, DecimalType decimal, boolean key, boolean nullable,
@@ -515,40 +508,6 @@ final class ExportReader implements Serializable {
       case DECIMAL -> Decimal.apply((BigDecimal) value, column.decimal().precision(), column.decimal().scale());
       case INT, BOOLEAN -> value;
     };
-  }
-
-  /** Days since 1970-01-01, as Spark encodes the {@code java.sql.Date} of the day. */
-  private static int days(LocalDate day) {
-    long epochDay = day.toEpochDay();
-    return epochDay >= FIRST_PLAIN_DAY ? Math.toIntExact(epochDay) : DateTimeUtils.fromJavaDate(Date.valueOf(day));
-  }
-
-  /** Microseconds since the epoch of a UTC time, as Spark encodes its {@code java.sql.Timestamp}. */
-  private static long micros(LocalDateTime time) {
-    long second = time.toEpochSecond(ZoneOffset.UTC);
-    if (second >= FIRST_PLAIN_DAY * 86_400L && second < Long.MAX_VALUE / 1_000_000L - 1) {
-      return second * 1_000_000L + time.getNano() / 1_000;
-    }
-    return DateTimeUtils.fromJavaTimestamp(Timestamp.from(time.toInstant(ZoneOffset.UTC)));
-  }
-
-  private static UTF8String utf8(String value) {
-    return value == null ? null : UTF8String.fromString(value);
-  }
-
-  /** A map column's value (insertion order kept), or null. */
-  private static ArrayBasedMapData map(Map<String, String> values) {
-    if (values == null) {
-      return null;
-    }
-    Object[] keys = new Object[values.size()];
-    Object[] mapped = new Object[values.size()];
-    int i = 0;
-    for (Map.Entry<String, String> e : values.entrySet()) {
-      keys[i] = UTF8String.fromString(e.getKey());
-      mapped[i++] = utf8(e.getValue());
-    }
-    return new ArrayBasedMapData(new GenericArrayData(keys), new GenericArrayData(mapped));
   }
 
   /** An export value as an expression sees it: an empty field is null, as in Spark's own CSV reader. */
