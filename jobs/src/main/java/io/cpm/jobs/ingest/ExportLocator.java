@@ -151,7 +151,8 @@ final class ExportLocator {
     }
     if (!missingFiles.isEmpty()) {
       throw new CpmException(Arrival.REQUIRED_FILE_MISSING.exitCode(), "export incomplete, required file not arrived: "
-          + String.join(", ", missingFiles) + "; retry later, or set required = false for that mapping (in the file named) if it may be absent");
+          + String.join(", ", missingFiles) + "; retry later, or set required = false for that mapping (in the file"
+          + " named) if it may be absent");
     }
     Collections.sort(strays);
     return new Located(result, strays);

@@ -12,10 +12,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.WindowSpecDefinition;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
+import scala.collection.JavaConverters;
 
 /**
  * Derive expressions with a window function (a line number within an order), evaluated on the parsed rows of one
@@ -30,7 +32,7 @@ import org.apache.spark.sql.types.StructField;
 final class FrameDerives {
   private FrameDerives() {}
 
-  /** {@code parsed} (rows of {@link ExportReader#schema}) with the mapping's window columns filled; unchanged if none. */
+  /** {@code parsed} (rows of {@link ExportReader#schema}) with the mapping's window columns filled; as is if none. */
   static Dataset<Row> apply(Dataset<Row> parsed, SourceMapping mapping, IngestSettings settings) {
     Objects.requireNonNull(parsed, "parsed");
     Objects.requireNonNull(settings, "settings");
@@ -39,20 +41,31 @@ final class FrameDerives {
       return parsed;
     }
     Entity entity = mapping.entity();
+    // Quarantined rows take no part: every window is also partitioned by whether the row passed the reader's
+    // checks (one pass over the parsed rows; splitting and re-uniting them would read the files twice).
     Column accepted = col(ExportReader.REASON).isNull();
-    Dataset<Row> rows = parsed.where(accepted);
+    Dataset<Row> rows = parsed;
     List<String> values = new ArrayList<>();
     for (MappingExpressions.Source s : windows) {
       DataType type = entity.schema().apply(s.column()).dataType();
       Expression expression = MappingExpressions.rebuild(MappingExpressions.windowExpression(s, type),
           e -> e instanceof UnresolvedAttribute a && a.nameParts().size() == 1
               ? input(mapping, a.nameParts().head()).expr() : null);
+      expression = MappingExpressions.rebuild(expression, e -> {
+        if (e instanceof WindowSpecDefinition spec) {
+          List<Expression> partitions = new ArrayList<>(JavaConverters.seqAsJavaList(spec.partitionSpec()));
+          partitions.add(accepted.expr());
+          return new WindowSpecDefinition(JavaConverters.asScalaBuffer(partitions).toSeq(), spec.orderSpec(),
+              spec.frameSpecification());
+        }
+        return null;
+      });
       String value = "_window_" + values.size();
-      rows = rows.withColumn(value, new Column(expression));
+      rows = rows.withColumn(value, functions.when(accepted, new Column(expression)));
       values.add(value);
     }
-    Column reason = lit(null).cast("string");
-    Column message = lit(null).cast("string");
+    Column reason = col(ExportReader.REASON);
+    Column message = col(ExportReader.MESSAGE);
     for (int i = windows.size() - 1; i >= 0; i--) {
       // Checked in reverse, so the first window column that is empty names the row's reason, as in the reader.
       String column = windows.get(i).column();
@@ -61,14 +74,14 @@ final class FrameDerives {
       Column value = col(values.get(i));
       IngestSettings.Range range = settings.range(entity, column);
       if (range != null) {
-        Column outside = value.lt(lit(range.min())).or(value.gt(lit(range.max())));
+        Column outside = accepted.and(value.lt(lit(range.min())).or(value.gt(lit(range.max()))));
         reason = functions.when(outside, lit(ReasonCode.OUT_OF_RANGE.name())).otherwise(reason);
         message = functions.when(outside, functions.concat(lit(column + " = '"), value.cast("string"),
             lit("' is outside [" + range.min() + ", " + range.max() + "] (" + windows.get(i).key() + ")")))
             .otherwise(message);
       }
       if (key || !field.nullable()) {
-        Column empty = value.isNull();
+        Column empty = accepted.and(value.isNull());
         reason = functions.when(empty, lit((key ? ReasonCode.MISSING_KEY : ReasonCode.MISSING_REQUIRED).name()))
             .otherwise(reason);
         message = functions.when(empty, lit(column + " is empty: " + windows.get(i).key() + " gave no value"))
@@ -98,9 +111,7 @@ final class FrameDerives {
       rows = rows.withColumn(ExportReader.KEY_HASH, functions.when(ok, col(ExportReader.KEY_HASH)))
           .withColumn(ExportReader.KEY_REPEATED, ok.and(col(ExportReader.KEY_REPEATED)));
     }
-    Dataset<Row> result = rows.select(java.util.Arrays.stream(parsed.columns()).map(functions::col)
-        .toArray(Column[]::new));
-    return result.unionByName(parsed.where(functions.not(accepted)));
+    return rows.select(java.util.Arrays.stream(parsed.columns()).map(functions::col).toArray(Column[]::new));
   }
 
   /**

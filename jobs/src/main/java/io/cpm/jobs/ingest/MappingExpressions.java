@@ -404,7 +404,7 @@ final class MappingExpressions implements Serializable {
     return -1;
   }
 
-  /** The {@code inputs} that {@code header} lacks (the virtual {@value #LINE_NUMBER} and {@value #SOURCE_FILE} never). */
+  /** The {@code inputs} that {@code header} lacks (never the virtual {@value #LINE_NUMBER}, {@value #SOURCE_FILE}). */
   static List<String> missingFrom(java.util.Collection<String> inputs, List<String> header) {
     List<String> missing = new ArrayList<>();
     for (String input : inputs) {
