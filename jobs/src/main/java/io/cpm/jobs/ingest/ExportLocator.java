@@ -115,7 +115,8 @@ final class ExportLocator {
             case MARKER_MISSING -> addOnce(notArrived,
                 new Path(folder, marker) + " (completion marker, ingest.completion-marker)");
             case REQUIRED_FILE_MISSING ->
-                missingFiles.add(new Path(folder, mapping.file()) + " (" + mapping.configKey() + ".required = true)");
+                missingFiles.add(new Path(folder, mapping.file()) + " (" + mapping.configKey() + ".required = true, "
+                + mapping.origin() + ")");
             case ARRIVED, OPTIONAL_FILE_MISSING -> { }
           }
           if (listing.arrival() == Arrival.FOLDER_MISSING || listing.arrival() == Arrival.MARKER_MISSING) {
@@ -150,8 +151,8 @@ final class ExportLocator {
     }
     if (!missingFiles.isEmpty()) {
       throw new CpmException(Arrival.REQUIRED_FILE_MISSING.exitCode(), "export incomplete, required file not arrived: "
-          + String.join(", ", missingFiles) + "; retry later, or set required = false for that mapping in"
-          + " conf/sources.conf if it may be absent");
+          + String.join(", ", missingFiles) + "; retry later, or set required = false for that mapping (in the file"
+          + " named) if it may be absent");
     }
     Collections.sort(strays);
     return new Located(result, strays);

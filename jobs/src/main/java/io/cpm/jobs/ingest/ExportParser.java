@@ -107,7 +107,9 @@ final class ExportParser {
       JavaRDD<InternalRow> rows = jsc.parallelize(tasks, tasks.size())
           .mapPartitions(new ReadFiles(reader, hadoopConf, w.paths, w.names, parts));
       // The reader's rows are already in Spark's internal form: no Row encoder runs over them.
-      w.parsed = context.spark().internalCreateDataFrame(rows.rdd(), ExportReader.schema(w.entity), false).persist();
+      // Window derives (a line number within an order) need all rows of the mapping, so they run on the frame.
+      w.parsed = FrameDerives.apply(context.spark().internalCreateDataFrame(rows.rdd(), ExportReader.schema(w.entity),
+          false), w.mapping, settings).persist();
       List<Row> counts = w.parsed.groupBy(ExportReader.SOURCE_FILE, ExportReader.REASON)
           .agg(count(lit(1)), functions.sum(functions.when(col(ExportReader.KEY_REPEATED), 1L).otherwise(0L)))
           .collectAsList();

@@ -1,5 +1,10 @@
 package io.cpm.jobs.ingest;
 
+import static io.cpm.jobs.ingest.InternalValues.days;
+import static io.cpm.jobs.ingest.InternalValues.map;
+import static io.cpm.jobs.ingest.InternalValues.micros;
+import static io.cpm.jobs.ingest.InternalValues.utf8;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,22 +17,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -42,8 +35,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayBasedMapData;
-import org.apache.spark.sql.catalyst.util.DateTimeUtils;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
@@ -82,13 +73,6 @@ final class ExportReader implements Serializable {
   private static final int MAX_VALUE_IN_MESSAGE = 80;
   /** Marks a record another part of the file emits (see {@link #read(String, String, Configuration, int, int)}). */
   private static final InternalRow SKIPPED = new GenericInternalRow(0);
-  /**
-   * From this day on (UTC) Spark's rebasing of {@code java.sql} dates and timestamps from the hybrid Julian
-   * calendar is the identity in every time zone (its last switch is 1900-01-01), so days and microseconds are
-   * computed directly; older values go through Spark's own conversion.
-   */
-  private static final long FIRST_PLAIN_DAY = LocalDate.of(1900, 1, 2).toEpochDay();
-
   private enum Kind { STRING, DATE, TIMESTAMP, INT, DECIMAL, BOOLEAN }
 
   private record Column(int index, String name, Kind kind, DecimalType decimal, boolean key, boolean nullable,
@@ -126,6 +110,9 @@ final class ExportReader implements Serializable {
     this.columns = new Column[fields.length];
     List<Integer> keysFirst = new ArrayList<>();
     List<Integer> others = new ArrayList<>();
+    // Window-derived columns are filled and checked after the read, over all rows (FrameDerives): the reader
+    // neither checks them nor uses them to pick a task's part.
+    List<String> frame = mapping.windowDerived().stream().map(MappingExpressions.Source::column).toList();
     for (int i = 0; i < fields.length; i++) {
       StructField f = fields[i];
       boolean key = entity.keys().contains(f.name());
@@ -133,7 +120,9 @@ final class ExportReader implements Serializable {
           f.dataType() instanceof DecimalType d ? d : null, key, f.nullable(),
           settings.nonNegative(entity, f.name()), settings.range(entity, f.name()),
           f.name().equals(entity.businessDateColumn()));
-      (key ? keysFirst : others).add(i);
+      if (!frame.contains(f.name())) {
+        (key ? keysFirst : others).add(i);
+      }
     }
     this.keyColumns = keysFirst.stream().mapToInt(Integer::intValue).toArray();
     keysFirst.addAll(others);
@@ -155,21 +144,21 @@ final class ExportReader implements Serializable {
 
   /** Export columns the expressions read that {@code header} lacks, with the keys that use them; null if none. */
   String missingInputs(List<String> header) {
-    if (expressions == null) {
-      return null;
+    List<MappingExpressions.Source> sources = new ArrayList<>(mapping.derived());
+    if (mapping.where() != null) {
+      sources.add(mapping.where());
     }
-    List<String> missing = expressions.missingFrom(header);
-    if (missing.isEmpty()) {
-      return null;
-    }
+    java.util.Set<String> missing = new java.util.LinkedHashSet<>();
     List<String> keys = new ArrayList<>();
-    for (MappingExpressions.Source s : mapping.derived()) {
-      if (missing.stream().anyMatch(m -> MappingExpressions.check(s).contains(m))) {
+    for (MappingExpressions.Source s : sources) {
+      List<String> lacking = MappingExpressions.missingFrom(MappingExpressions.check(s), header);
+      if (!lacking.isEmpty()) {
+        missing.addAll(lacking);
         keys.add(s.key() + " (" + s.where() + ")");
       }
     }
-    if (mapping.where() != null && missing.stream().anyMatch(m -> MappingExpressions.check(mapping.where()).contains(m))) {
-      keys.add(mapping.where().key() + " (" + mapping.where().where() + ")");
+    if (missing.isEmpty()) {
+      return null;
     }
     return "header lacks column(s) " + missing.stream().map(m -> "'" + m + "'").collect(
         java.util.stream.Collectors.joining(", ")) + " used by " + String.join(", ", keys);
@@ -227,7 +216,7 @@ final class ExportReader implements Serializable {
     if (parts < 1 || part < 0 || part >= parts || (parts > 1 && mapping.format() == Format.JSONL)) {
       throw new IllegalArgumentException("part " + part + " of " + parts + " of " + name);
     }
-    Lines lines = open(path, name, hadoopConf);
+    ExportLines lines = open(path, name, hadoopConf);
     return mapping.format() == Format.JSONL ? new JsonRows(lines, name) : new CsvRows(lines, name, part, parts);
   }
 
@@ -239,7 +228,7 @@ final class ExportReader implements Serializable {
     if (mapping.format() != Format.CSV || !mapping.header()) {
       return null;
     }
-    Lines lines = open(path, name, hadoopConf);
+    ExportLines lines = open(path, name, hadoopConf);
     try {
       return new CsvRows(lines, name, 0, 1).header;
     } finally {
@@ -249,7 +238,7 @@ final class ExportReader implements Serializable {
 
   /** The first {@code limit} rows of a file, read as ingest reads them (for {@code cpm check-mapping}). */
   List<InternalRow> sample(String path, String name, Configuration hadoopConf, int limit) {
-    Lines lines = open(path, name, hadoopConf);
+    ExportLines lines = open(path, name, hadoopConf);
     try {
       Iterator<InternalRow> rows = mapping.format() == Format.JSONL ? new JsonRows(lines, name)
           : new CsvRows(lines, name, 0, 1);
@@ -263,7 +252,7 @@ final class ExportReader implements Serializable {
     }
   }
 
-  private Lines open(String path, String name, Configuration hadoopConf) {
+  private ExportLines open(String path, String name, Configuration hadoopConf) {
     try {
       Path file = new Path(path);
       FileSystem fs = file.getFileSystem(hadoopConf);
@@ -277,7 +266,7 @@ final class ExportReader implements Serializable {
               + mapping.configKey() + ".compression = none if it is not compressed");
         }
       }
-      return new Lines(in, name);
+      return new ExportLines(in, name, mapping.encoding(), maxLineBytes, what -> fileProblem(name, what));
     } catch (IOException e) {
       throw fileProblem(name, "cannot be read: " + e.getMessage());
     }
@@ -287,152 +276,15 @@ final class ExportReader implements Serializable {
     return CpmException.dataQuality("file " + name + " (" + mapping.configKey() + "): " + what);
   }
 
-  /** One physical line: its 1-based number, decoded text, and the byte offset of an undecodable byte or -1. */
-  private record Line(long number, String text, int badByte) {}
-
-  /** Physical lines of a byte stream, decoded strictly line by line so one bad byte costs one row. */
-  private final class Lines {
-    private final InputStream in;
-    private final String name;
-    private final CharsetDecoder decoder;
-    private final Charset lenient;
-    private final boolean utf8;
-    private final Deque<Line> pushedBack = new ArrayDeque<>();
-    private final byte[] chunk = new byte[1 << 16];
-    private int chunkPosition;
-    private int chunkLength;
-    private byte[] buffer = new byte[1024];
-    private long number;
-    private boolean eof;
-
-    Lines(InputStream in, String name) {
-      this.in = in;
-      this.name = name;
-      Charset charset = Charset.forName(mapping.encoding());
-      this.lenient = charset;
-      this.utf8 = charset.equals(StandardCharsets.UTF_8);
-      this.decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-    }
-
-    void close() {
-      try {
-        in.close();
-      } catch (IOException e) {
-        // Only the header was needed; a failing close of a read-only stream loses nothing.
-      }
-    }
-
-    void pushBack(List<Line> lines) {
-      for (int i = lines.size() - 1; i >= 0; i--) {
-        pushedBack.addFirst(lines.get(i));
-      }
-    }
-
-    /** The next line, or null at the end; a trailing CR is dropped, a UTF-8 BOM on line 1 is skipped. */
-    Line next() {
-      if (!pushedBack.isEmpty()) {
-        return pushedBack.removeFirst();
-      }
-      if (eof) {
-        return null;
-      }
-      int length = 0;
-      try {
-        while (true) {
-          if (chunkPosition == chunkLength) {
-            chunkLength = in.read(chunk);
-            chunkPosition = 0;
-            if (chunkLength <= 0) {
-              chunkLength = 0;
-              eof = true;
-              in.close();
-              if (length == 0) {
-                return null;
-              }
-              break;
-            }
-          }
-          int end = chunkPosition;
-          while (end < chunkLength && chunk[end] != '\n') {
-            end++;
-          }
-          int count = end - chunkPosition;
-          if ((long) length + count > maxLineBytes) {
-            // A line this long is no export row (a file without line breaks, a broken export); buffering it
-            // would only end in an OutOfMemoryError of the task.
-            in.close();
-            throw fileProblem(name, "line " + (number + 1) + " is longer than ingest.max-line-bytes = "
-                + maxLineBytes + " bytes (a file without line breaks or a broken export); fix the export, or raise"
-                + " ingest.max-line-bytes if rows really are this long");
-          }
-          if (length + count > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + count));
-          }
-          System.arraycopy(chunk, chunkPosition, buffer, length, count);
-          length += count;
-          chunkPosition = end;
-          if (end < chunkLength) {
-            chunkPosition++;
-            break;
-          }
-        }
-      } catch (EOFException | ZipException e) {
-        throw fileProblem(name, "truncated or corrupt gzip after line " + number + " (" + e.getMessage()
-            + "); re-export the file");
-      } catch (IOException e) {
-        throw fileProblem(name, "read failed after line " + number + ": " + e.getMessage());
-      }
-      number++;
-      int start = 0;
-      if (number == 1 && utf8 && length >= 3 && buffer[0] == (byte) 0xEF && buffer[1] == (byte) 0xBB
-          && buffer[2] == (byte) 0xBF) {
-        start = 3;
-      }
-      if (length > start && buffer[length - 1] == '\r') {
-        length--;
-      }
-      return decode(start, length);
-    }
-
-    private Line decode(int start, int end) {
-      boolean ascii = true;
-      for (int i = start; i < end; i++) {
-        if (buffer[i] < 0) {
-          ascii = false;
-          break;
-        }
-      }
-      if (ascii) {
-        return new Line(number, new String(buffer, start, end - start, StandardCharsets.ISO_8859_1), -1);
-      }
-      ByteBuffer bytes = ByteBuffer.wrap(buffer, start, end - start);
-      try {
-        CharBuffer chars = decoder.reset().decode(bytes);
-        return new Line(number, chars.toString(), -1);
-      } catch (CharacterCodingException e) {
-        int bad = firstBadByte(start, end);
-        return new Line(number, new String(buffer, start, end - start, lenient), bad);
-      }
-    }
-
-    private int firstBadByte(int start, int end) {
-      ByteBuffer bytes = ByteBuffer.wrap(buffer, start, end - start);
-      CharBuffer out = CharBuffer.allocate(end - start + 1);
-      decoder.reset().decode(bytes, out, true);
-      return bytes.position();
-    }
-  }
-
   /** Iterates rows, reading ahead one row so {@link #hasNext()} is exact. */
   private abstract class RowIterator implements Iterator<InternalRow> {
-    protected final Lines lines;
+    protected final ExportLines lines;
     protected final String name;
     private final UTF8String file;
     private final LongSet keysSeen = new LongSet();
     private InternalRow next;
 
-    RowIterator(Lines lines, String name) {
+    RowIterator(ExportLines lines, String name) {
       this.lines = lines;
       this.name = name;
       this.file = UTF8String.fromString(name);
@@ -481,8 +333,8 @@ final class ExportReader implements Serializable {
       return Math.floorMod(keyHash(keys), parts) == part;
     }
 
-    protected Line nextNonBlank() {
-      Line line;
+    protected ExportLines.Line nextNonBlank() {
+      ExportLines.Line line;
       do {
         line = lines.next();
       } while (line != null && line.text().isBlank());
@@ -525,7 +377,7 @@ final class ExportReader implements Serializable {
       return null;
     }
 
-    protected InternalRow invalidEncoding(Line line) {
+    protected InternalRow invalidEncoding(ExportLines.Line line) {
       return rejected(line.number(), line.text(), ReasonCode.INVALID_UTF8, "line " + line.number()
           + ": byte at offset " + line.badByte() + " is not valid " + mapping.encoding());
     }
@@ -635,49 +487,6 @@ final class ExportReader implements Serializable {
     }
   }
 
-  /**
-   * A set of longs by open addressing with linear probing (8 bytes per slot, at most half full): remembers
-   * every key hash of a file of millions of rows in a fraction of what boxed keys would take.
-   */
-  static final class LongSet {
-    private long[] slots = new long[1 << 10];
-    private boolean hasZero;
-    private int size;
-
-    /** Adds a value; false if it was already present. */
-    boolean add(long value) {
-      if (value == 0) {
-        boolean added = !hasZero;
-        hasZero = true;
-        return added;
-      }
-      int mask = slots.length - 1;
-      int i = (int) (value ^ (value >>> 32)) * 0x9E3779B9 & mask;
-      while (slots[i] != 0) {
-        if (slots[i] == value) {
-          return false;
-        }
-        i = (i + 1) & mask;
-      }
-      slots[i] = value;
-      if (++size * 2 > slots.length) {
-        grow();
-      }
-      return true;
-    }
-
-    private void grow() {
-      long[] old = slots;
-      slots = new long[old.length * 2];
-      size = 0;
-      for (long value : old) {
-        if (value != 0) {
-          add(value);
-        }
-      }
-    }
-  }
-
   private static boolean outside(Object value, Range range) {
     if (value instanceof Integer i) {
       return i < range.min() || i > range.max();
@@ -699,40 +508,6 @@ final class ExportReader implements Serializable {
       case DECIMAL -> Decimal.apply((BigDecimal) value, column.decimal().precision(), column.decimal().scale());
       case INT, BOOLEAN -> value;
     };
-  }
-
-  /** Days since 1970-01-01, as Spark encodes the {@code java.sql.Date} of the day. */
-  private static int days(LocalDate day) {
-    long epochDay = day.toEpochDay();
-    return epochDay >= FIRST_PLAIN_DAY ? Math.toIntExact(epochDay) : DateTimeUtils.fromJavaDate(Date.valueOf(day));
-  }
-
-  /** Microseconds since the epoch of a UTC time, as Spark encodes its {@code java.sql.Timestamp}. */
-  private static long micros(LocalDateTime time) {
-    long second = time.toEpochSecond(ZoneOffset.UTC);
-    if (second >= FIRST_PLAIN_DAY * 86_400L && second < Long.MAX_VALUE / 1_000_000L - 1) {
-      return second * 1_000_000L + time.getNano() / 1_000;
-    }
-    return DateTimeUtils.fromJavaTimestamp(Timestamp.from(time.toInstant(ZoneOffset.UTC)));
-  }
-
-  private static UTF8String utf8(String value) {
-    return value == null ? null : UTF8String.fromString(value);
-  }
-
-  /** A map column's value (insertion order kept), or null. */
-  private static ArrayBasedMapData map(Map<String, String> values) {
-    if (values == null) {
-      return null;
-    }
-    Object[] keys = new Object[values.size()];
-    Object[] mapped = new Object[values.size()];
-    int i = 0;
-    for (Map.Entry<String, String> e : values.entrySet()) {
-      keys[i] = UTF8String.fromString(e.getKey());
-      mapped[i++] = utf8(e.getValue());
-    }
-    return new ArrayBasedMapData(new GenericArrayData(keys), new GenericArrayData(mapped));
   }
 
   /** An export value as an expression sees it: an empty field is null, as in Spark's own CSV reader. */
@@ -759,13 +534,13 @@ final class ExportReader implements Serializable {
     private int[] fieldOfInput;
     private long records;
 
-    CsvRows(Lines lines, String name, int part, int parts) {
+    CsvRows(ExportLines lines, String name, int part, int parts) {
       super(lines, name);
       this.part = part;
       this.parts = parts;
       char delimiter = mapping.delimiter();
       if (mapping.header()) {
-        Line header = nextNonBlank();
+        ExportLines.Line header = nextNonBlank();
         if (header == null) {
           throw fileProblem(name, "file is empty: not even a header line; a day without rows must still"
               + " deliver the header (or set " + mapping.configKey() + ".required = false and omit the file)");
@@ -817,13 +592,13 @@ final class ExportReader implements Serializable {
 
     /** Finds each expression input among the header's columns (trimmed; Spark's case-insensitive rule). */
     private void bindInputs(List<String> header, String name) {
-      if (expressions == null) {
-        return;
-      }
       List<String> trimmed = header.stream().map(String::trim).toList();
       String missing = missingInputs(trimmed);
       if (missing != null) {
         throw fileProblem(name, missing + "; fix the export or the expression");
+      }
+      if (expressions == null) {
+        return;
       }
       List<String> inputs = expressions.inputs();
       fieldOfInput = new int[inputs.size()];
@@ -858,7 +633,7 @@ final class ExportReader implements Serializable {
 
     /** The next record's row, {@link #SKIPPED} if another part owns it, or null at the end of the file. */
     private InternalRow nextRecord() {
-      Line first = nextNonBlank();
+      ExportLines.Line first = nextNonBlank();
       if (first == null) {
         return null;
       }
@@ -871,11 +646,11 @@ final class ExportReader implements Serializable {
       String record = first.text();
       CsvRecord.Status status = CsvRecord.split(record, delimiter, fields);
       if (status == CsvRecord.Status.OPEN_QUOTE && maxRecordLines > 1) {
-        List<Line> extra = new ArrayList<>();
+        List<ExportLines.Line> extra = new ArrayList<>();
         StringBuilder joined = new StringBuilder(record);
         boolean clean = true;
         while (status == CsvRecord.Status.OPEN_QUOTE && extra.size() < maxRecordLines - 1) {
-          Line line = lines.next();
+          ExportLines.Line line = lines.next();
           if (line == null) {
             break;
           }
@@ -941,13 +716,13 @@ final class ExportReader implements Serializable {
     private final List<String> canonical = Arrays.asList(mapping.entity().schema().fieldNames());
     private boolean any;
 
-    JsonRows(Lines lines, String name) {
+    JsonRows(ExportLines lines, String name) {
       super(lines, name);
     }
 
     @Override
     protected InternalRow advance() {
-      Line line = nextNonBlank();
+      ExportLines.Line line = nextNonBlank();
       if (line == null) {
         if (!any) {
           throw fileProblem(name, "file is empty (no JSON lines); omit it and set " + mapping.configKey()

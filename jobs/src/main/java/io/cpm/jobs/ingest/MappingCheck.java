@@ -3,6 +3,7 @@ package io.cpm.jobs.ingest;
 import io.cpm.jobs.CpmException;
 import io.cpm.jobs.ExitCode;
 import io.cpm.jobs.config.CpmConfig;
+import io.cpm.jobs.spark.SparkSessions;
 import io.cpm.metrics.schema.Entity;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,7 +38,7 @@ public final class MappingCheck {
    */
   public static int run(CpmConfig config, LocalDate runDate, List<String> sources, int rows, PrintWriter out) {
     IngestSettings settings = IngestSettings.from(config);
-    Configuration hadoop = new Configuration();
+    Configuration hadoop = hadoopConfiguration(config);
     String landing = config.landingRoot();
     boolean fileProblem = false;
     int notArrived = ExitCode.OK;
@@ -88,6 +89,15 @@ public final class MappingCheck {
     return notArrived != ExitCode.OK ? notArrived : fileProblem ? ExitCode.DATA_QUALITY : ExitCode.OK;
   }
 
+  /**
+   * The Hadoop settings ingest's session would read with ({@code spark.conf."spark.hadoop.fs.s3a.*"}, submitted
+   * {@code --conf}s, AWS variables), so check-mapping reaches an s3a landing as ingest does; a plain {@code new
+   * Configuration()} would lack the endpoint and credentials settings.
+   */
+  static Configuration hadoopConfiguration(CpmConfig config) {
+    return SparkSessions.hadoopConfiguration(config);
+  }
+
   private static boolean checkFile(ExportReader reader, SourceMapping mapping, String path, String name,
       Configuration hadoop, int rows, PrintWriter out) {
     out.println("  " + name);
@@ -99,8 +109,9 @@ public final class MappingCheck {
         List<String> fed = new ArrayList<>();
         List<String> unfed = new ArrayList<>();
         for (String column : canonical) {
-          String from = mapping.derived().stream().filter(d -> d.column().equals(column)).map(d -> "= " + d.sql())
-              .findFirst().orElse(null);
+          String from = mapping.derived().stream().filter(d -> d.column().equals(column)).map(d -> "= " + d.sql()
+              + (MappingExpressions.isWindow(d) ? " (window: computed by ingest over all rows; empty in the sample)"
+                  : "")).findFirst().orElse(null);
           if (from == null) {
             from = mapping.columns().entrySet().stream().filter(e -> e.getValue().equals(column)
                 && header.contains(e.getKey())).map(e -> "<- " + e.getKey()).findFirst().orElse(null);
@@ -115,12 +126,15 @@ public final class MappingCheck {
         out.println("    not in this export (null): " + (unfed.isEmpty() ? "-" : String.join(", ", unfed)));
       }
       List<InternalRow> sample = reader.sample(path, name, hadoop, rows);
+      // A key with a window column is only complete after ingest numbers the rows, so repeats cannot be judged here.
+      boolean keyFromWindow = mapping.windowDerived().stream()
+          .anyMatch(s -> mapping.entity().keys().contains(s.column()));
       Map<String, Long> reasons = new TreeMap<>();
       Map<String, String> firstMessage = new TreeMap<>();
       List<String> shown = new ArrayList<>();
       for (InternalRow row : sample) {
         String reason = row.isNullAt(6) ? null : row.getUTF8String(6).toString();
-        if (reason == null && row.getBoolean(9)) {
+        if (reason == null && row.getBoolean(9) && !keyFromWindow) {
           reason = mapping.distinctBy().isEmpty() ? ReasonCode.DUPLICATE_KEY.name()
               : ReasonCode.DEDUPLICATED.name();
         }

@@ -15,6 +15,7 @@ import org.apache.spark.sql.catalyst.analysis.SimpleAnalyzer$;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
 import org.apache.spark.sql.catalyst.expressions.Alias;
+import org.apache.spark.sql.catalyst.expressions.Ascending$;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.LambdaFunction;
@@ -22,10 +23,15 @@ import org.apache.spark.sql.catalyst.expressions.MutableProjection;
 import org.apache.spark.sql.catalyst.expressions.MutableProjection$;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression$;
+import org.apache.spark.sql.catalyst.expressions.SortOrder;
+import org.apache.spark.sql.catalyst.expressions.WindowExpression;
+import org.apache.spark.sql.catalyst.expressions.WindowSpecDefinition;
 import org.apache.spark.sql.catalyst.optimizer.ComputeCurrentTime$;
 import org.apache.spark.sql.catalyst.optimizer.ReplaceExpressions$;
 import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 import org.apache.spark.sql.catalyst.plans.logical.LocalRelation$;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
+import org.apache.spark.sql.catalyst.plans.logical.Generate;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.types.BooleanType;
@@ -52,6 +58,12 @@ import scala.collection.JavaConverters;
 final class MappingExpressions implements Serializable {
   /** Virtual input: the 1-based physical line a record starts on (the header is line 1). */
   static final String LINE_NUMBER = "_line_number";
+
+  /**
+   * Virtual input of window expressions only: the export file's name (run date/folder/file); rows of several files
+   * are ordered by file, then line.
+   */
+  static final String SOURCE_FILE = "_source_file";
 
   /** One expression as configured, with the config key and origin ({@code file: line}) it came from. */
   record Source(String column, String sql, String key, String where) implements Serializable {}
@@ -155,7 +167,11 @@ final class MappingExpressions implements Serializable {
     }
     all.addAll(derived);
     for (Source s : all) {
-      inputs.addAll(check(s));
+      Set<String> used = check(s);
+      if (used.contains(SOURCE_FILE)) {
+        throw problem(s, SOURCE_FILE + " can only be used in a window expression (OVER (...))");
+      }
+      inputs.addAll(used);
     }
     StructType schema = new StructType();
     for (String input : inputs) {
@@ -211,8 +227,9 @@ final class MappingExpressions implements Serializable {
     }
     analyzed = ComputeCurrentTime$.MODULE$.apply(ReplaceExpressions$.MODULE$.apply(analyzed));
     if (!(analyzed instanceof Project p) || !p.child().equals(relation)) {
-      throw problem(s, "must compute one value per row: aggregate, window and generator functions (sum, "
-          + "row_number, explode, ...) cannot be used in a mapping; use " + LINE_NUMBER + " for a unique number");
+      throw problem(s, "must compute one value per row: aggregate and generator functions (sum, explode, ...)"
+          + " cannot be used in a mapping (a window function needs OVER (...), e.g. row_number() OVER (PARTITION BY"
+          + " InvoiceNo ORDER BY " + LINE_NUMBER + "))");
     }
     NamedExpression out = p.projectList().head();
     if (!(out instanceof Alias a)) {
@@ -253,6 +270,116 @@ final class MappingExpressions implements Serializable {
     return derived;
   }
 
+  /**
+   * Whether an expression uses a window function ({@code ... OVER (...)}), e.g. a line number within an order,
+   * {@code row_number() OVER (PARTITION BY InvoiceNo ORDER BY _line_number)}. Such an expression needs the other
+   * rows, so ingest evaluates it over all rows of the mapping that passed the per-record checks and the row filter
+   * (see {@link FrameDerives}), not per record.
+   */
+  static boolean isWindow(Source source) {
+    return containsWindow(parse(source));
+  }
+
+  private static boolean containsWindow(Expression e) {
+    if (e instanceof WindowExpression) {
+      return true;
+    }
+    for (Expression child : JavaConverters.seqAsJavaList(e.children())) {
+      if (containsWindow(child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The window expression ready to evaluate: cast to the canonical type, and every {@code row_number()} window
+   * ordered last by file and line, so rows that tie on the configured ORDER BY (or a window without one) are
+   * numbered the same on every rerun however the files are split into tasks. Column names stay unresolved.
+   */
+  static Expression windowExpression(Source source, DataType target) {
+    Expression parsed = CatalystSqlParser$.MODULE$.parseExpression(
+        "CAST((" + source.sql() + ") AS " + target.sql() + ")");
+    return rebuild(parsed, e -> {
+      if (e instanceof WindowExpression w && w.windowFunction() instanceof UnresolvedFunction f
+          && f.nameParts().last().equalsIgnoreCase("row_number")) {
+        WindowSpecDefinition spec = w.windowSpec();
+        List<SortOrder> order = new ArrayList<>(JavaConverters.seqAsJavaList(spec.orderSpec()));
+        for (String tieBreak : List.of(SOURCE_FILE, LINE_NUMBER)) {
+          order.add(new SortOrder(new UnresolvedAttribute(JavaConverters.asScalaBuffer(List.of(tieBreak)).toSeq()),
+              Ascending$.MODULE$, Ascending$.MODULE$.defaultNullOrdering(),
+              JavaConverters.asScalaBuffer(List.<Expression>of()).toSeq()));
+        }
+        return new WindowExpression(f, new WindowSpecDefinition(spec.partitionSpec(),
+            JavaConverters.asScalaBuffer(order).toSeq(), spec.frameSpecification()));
+      }
+      return null;
+    });
+  }
+
+  /** {@code e} with every node that {@code replace} maps to non-null replaced (top-down, not below a replacement). */
+  static Expression rebuild(Expression e, java.util.function.Function<Expression, Expression> replace) {
+    Expression replaced = replace.apply(e);
+    if (replaced != null) {
+      return replaced;
+    }
+    List<Expression> children = JavaConverters.seqAsJavaList(e.children());
+    if (children.isEmpty()) {
+      return e;
+    }
+    List<Expression> rebuilt = new ArrayList<>();
+    for (Expression child : children) {
+      rebuilt.add(rebuild(child, replace));
+    }
+    return e.withNewChildren(JavaConverters.asScalaBuffer(rebuilt).toSeq());
+  }
+
+  /**
+   * Checks a window expression at config load with Spark's analyzer, over the export columns it names (text),
+   * {@value #LINE_NUMBER} and {@value #SOURCE_FILE}: functions, types, a castable result, and that it computes one
+   * value per row (no plain aggregate, no generator). A problem is a config error naming the key and origin.
+   */
+  static void checkWindow(Source source, DataType target) {
+    Set<String> inputs = check(source);
+    inputs.add(LINE_NUMBER);
+    inputs.add(SOURCE_FILE);
+    StructType schema = new StructType();
+    for (String input : inputs) {
+      schema = schema.add(input, input.equals(LINE_NUMBER) ? DataTypes.LongType : DataTypes.StringType, true);
+    }
+    LogicalPlan relation = LocalRelation$.MODULE$.apply(schema);
+    Alias alias = new Alias(windowExpression(source, target), "_value", NamedExpression$.MODULE$.newExprId(),
+        JavaConverters.asScalaBuffer(List.<String>of()).toSeq(), scala.Option.empty(),
+        JavaConverters.asScalaBuffer(List.<String>of()).toSeq());
+    LogicalPlan plan = new Project(JavaConverters.asScalaBuffer(List.<NamedExpression>of(alias)).toSeq(), relation);
+    LogicalPlan analyzed;
+    try {
+      analyzed = SimpleAnalyzer$.MODULE$.execute(plan);
+      SimpleAnalyzer$.MODULE$.checkAnalysis(analyzed);
+    } catch (Exception e) {
+      String message = String.valueOf(e.getMessage());
+      throw problem(source, message.contains("MISSING_GROUP_BY") ? ONE_VALUE_PER_ROW : firstLine(message));
+    }
+    if (containsNode(analyzed, Aggregate.class) || containsNode(analyzed, Generate.class)) {
+      throw problem(source, ONE_VALUE_PER_ROW);
+    }
+  }
+
+  private static final String ONE_VALUE_PER_ROW = "must compute one value per row: an aggregate function needs"
+      + " OVER (...) here, and generator functions (explode, ...) cannot be used in a mapping";
+
+  private static boolean containsNode(LogicalPlan plan, Class<?> type) {
+    if (type.isInstance(plan)) {
+      return true;
+    }
+    for (LogicalPlan child : JavaConverters.seqAsJavaList(plan.children())) {
+      if (containsNode(child, type)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static CpmException problem(Source s, String what) {
     return CpmException.usage(s.key() + " = \"" + s.sql() + "\": " + what + " (" + s.where() + ")");
   }
@@ -277,11 +404,11 @@ final class MappingExpressions implements Serializable {
     return -1;
   }
 
-  /** Inputs of this mapping that {@code header} lacks ({@value #LINE_NUMBER} is always there). */
-  List<String> missingFrom(List<String> header) {
+  /** The {@code inputs} that {@code header} lacks (never the virtual {@value #LINE_NUMBER}, {@value #SOURCE_FILE}). */
+  static List<String> missingFrom(java.util.Collection<String> inputs, List<String> header) {
     List<String> missing = new ArrayList<>();
     for (String input : inputs) {
-      if (!input.equals(LINE_NUMBER) && indexOf(header, input) < 0) {
+      if (!input.equals(LINE_NUMBER) && !input.equals(SOURCE_FILE) && indexOf(header, input) < 0) {
         missing.add(input);
       }
     }

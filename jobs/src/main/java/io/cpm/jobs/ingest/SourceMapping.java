@@ -91,12 +91,21 @@ public record SourceMapping(
     return patterns.get(column);
   }
 
-  /** Whether any column is an expression or rows are filtered (the rename-only path skips all of that). */
+  /** Whether any column is an expression or rows are filtered. */
   public boolean hasExpressions() {
     return !derived.isEmpty() || where != null;
   }
 
-  /** The expressions compiled by Spark's analyzer (config errors name the key and origin), or null. */
+  /** The derive expressions with a window function, evaluated over all rows of the mapping ({@link FrameDerives}). */
+  public List<MappingExpressions.Source> windowDerived() {
+    return derived.stream().filter(MappingExpressions::isWindow).toList();
+  }
+
+  /**
+   * The per-record expressions compiled by Spark's analyzer (config errors name the key and origin), or null when
+   * there are none (the rename-only fast path); the window expressions are checked here too, so a bad one fails at
+   * config load like the others.
+   */
   public MappingExpressions compile() {
     if (!hasExpressions()) {
       return null;
@@ -105,7 +114,19 @@ public record SourceMapping(
     for (StructField f : entity.schema().fields()) {
       types.put(f.name(), f.dataType());
     }
-    return MappingExpressions.compile(derived, where, types);
+    List<MappingExpressions.Source> windows = windowDerived();
+    for (MappingExpressions.Source s : windows) {
+      MappingExpressions.checkWindow(s, types.get(s.column()));
+    }
+    if (where != null && MappingExpressions.isWindow(where)) {
+      throw MappingExpressions.problem(where, "a row filter is checked per record and cannot use a window"
+          + " function; use distinct-by / newest-by to keep one row per key");
+    }
+    List<MappingExpressions.Source> perRecord = derived.stream().filter(s -> !windows.contains(s)).toList();
+    if (perRecord.isEmpty() && where == null) {
+      return null;
+    }
+    return MappingExpressions.compile(perRecord, where, types);
   }
 
   /** The canonical columns that must be present in every export (non-nullable in {@link Entity#schema()}). */

@@ -2,7 +2,9 @@ package io.cpm.jobs.spark;
 
 import io.cpm.jobs.config.CpmConfig;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil$;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -37,6 +39,22 @@ public final class SparkSessions {
       ALL_FILES_IN_CRC, "false");
 
   private SparkSessions() {}
+
+  /**
+   * The Hadoop configuration a session started now would get, built without starting Spark (for {@code cpm
+   * check-mapping}): Spark's own {@code SparkHadoopUtil} turns the submitted settings and the config file's
+   * {@code spark.conf} (e.g. {@code "spark.hadoop.fs.s3a.endpoint"}) into Hadoop keys, as the session does, so
+   * s3a paths are read with the same endpoint, credentials provider and path style as ingest.
+   */
+  public static Configuration hadoopConfiguration(CpmConfig config) {
+    SparkConf conf = new SparkConf();
+    for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
+      if (!conf.contains(e.getKey())) {
+        conf.set(e.getKey(), e.getValue());
+      }
+    }
+    return SparkHadoopUtil$.MODULE$.newConfiguration(conf);
+  }
 
   public static SparkSession getOrCreate(CpmConfig config) {
     SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);

@@ -86,13 +86,41 @@ class MappingExpressionsTest {
         "bad.conf: 1");
     assertUsage("sources.crm.opportunities.derive.won = \"substr(stage)\"\n",
         "sources.crm.opportunities.derive.won", "bad.conf: 1");
-    assertUsage("\n\nsources.erp.order_lines.derive.line_no = \"row_number() OVER (ORDER BY x)\"\n",
-        "sources.erp.order_lines.derive.line_no", "bad.conf: 3");
+    assertUsage("\n\nsources.erp.order_lines.derive.line_no = \"sum(int(x))\"\n",
+        "sources.erp.order_lines.derive.line_no", "one value per row", "OVER", "bad.conf: 3");
     assertUsage("sources.erp.orders.where = \"status\"\n", "sources.erp.orders.where", "must be a condition");
     assertUsage("sources.erp.orders.derive.amount = \"1\"\n", "sources.erp.orders.derive.amount",
         "not a canonical column of orders");
     assertUsage("sources.erp.orders { columns { \"St\" = status }, derive.status = \"'x'\" }\n",
         "sources.erp.orders.derive.status", "also renamed");
+  }
+
+  @Test
+  void windowExpressionsAreCheckedAtConfigLoadAndLeftOutOfThePerRecordPath() throws IOException {
+    SourceMapping lines = mapping(Entity.ORDER_LINES, """
+        sources.erp.order_lines {
+          columns { "InvoiceNo" = order_id, "InvoiceDate" = order_date }
+          derive {
+            line_no = "row_number() OVER (PARTITION BY InvoiceNo)"
+            quantity = "abs(int(Quantity))"
+          }
+        }
+        """);
+    assertThat(lines.windowDerived()).extracting(MappingExpressions.Source::column).containsExactly("line_no");
+    assertThat(lines.compile().outputs()).containsExactly("quantity");
+    assertThat(MappingExpressions.windowExpression(lines.windowDerived().get(0), org.apache.spark.sql.types
+        .DataTypes.IntegerType).sql()).as("ties numbered in file and line order").contains(
+            "PARTITION BY InvoiceNo ORDER BY _source_file ASC NULLS FIRST, _line_number ASC NULLS FIRST");
+    assertUsage("\nsources.erp.order_lines.derive.line_no = \"lag(InvoiceNo) OVER (PARTITION BY StockCode)\"\n",
+        "sources.erp.order_lines.derive.line_no", "bad.conf: 2");
+    assertUsage("sources.erp.order_lines.derive.line_no = \"row_number() OVER (PARTITION BY nope(x))\"\n",
+        "sources.erp.order_lines.derive.line_no", "unknown function nope()");
+    assertUsage("sources.erp.order_lines.derive.line_no = \"row_number() OVER (ORDER BY x) + count(y)\"\n",
+        "sources.erp.order_lines.derive.line_no", "one value per row");
+    assertUsage("sources.erp.orders.where = \"row_number() OVER (PARTITION BY x) = 1\"\n",
+        "sources.erp.orders.where", "cannot use a window function", "distinct-by");
+    assertUsage("sources.erp.orders.derive.status = \"_source_file\"\n", "sources.erp.orders.derive.status",
+        "only be used in a window expression");
   }
 
   @Test
@@ -141,12 +169,29 @@ class MappingExpressionsTest {
         """);
     assertThat(orders.columns()).doesNotContainValue("customer_id");
     assertThat(orders.distinctBy()).containsExactly("order_id");
-    for (String preset : List.of("shopify-orders", "salesforce-crm", "zendesk-tickets")) {
+    for (String preset : List.of("shopify-orders", "salesforce-crm", "zendesk-tickets",
+        "online-retail-invoices")) {
       Path file = dir.resolve(preset + ".conf");
       Files.writeString(file, "include file(\"" + io.cpm.jobs.RepoFiles.path("conf/local.conf") + "\")\n"
           + "include file(\"" + io.cpm.jobs.RepoFiles.path("conf/presets/" + preset + ".conf") + "\")\n");
       IngestSettings settings = IngestSettings.from(CpmConfig.load(file, List.of()));
       assertThat(settings.mappings().values().stream().filter(m -> m.hasExpressions())).as(preset).isNotEmpty();
     }
+  }
+
+  @Test
+  void checkMappingReadsWithTheHadoopSettingsOfTheSparkConfig() throws IOException {
+    Path file = dir.resolve("s3.conf");
+    Files.writeString(file, """
+        spark.conf {
+          "spark.hadoop.fs.s3a.endpoint" = "http://127.0.0.1:9000"
+          "spark.hadoop.fs.s3a.path.style.access" = "true"
+        }
+        """);
+    org.apache.hadoop.conf.Configuration hadoop = MappingCheck.hadoopConfiguration(CpmConfig.load(file, List.of()));
+    assertThat(hadoop.get("fs.s3a.endpoint")).isEqualTo("http://127.0.0.1:9000");
+    assertThat(hadoop.get("fs.s3a.path.style.access")).isEqualTo("true");
+    assertThat(MappingCheck.hadoopConfiguration(CpmConfig.defaults()).get("fs.s3a.endpoint"))
+        .isNotEqualTo("http://127.0.0.1:9000");
   }
 }

@@ -95,4 +95,32 @@ class PresetsIngestTest {
     assertThat(sql(landing, "SELECT row_number, reason_code FROM cpm." + GoldTable.QUARANTINE.table()).toString())
         .isEqualTo("[[4,FILTERED]]");
   }
+
+  @Test
+  void invoiceLineExportNumbersLinesWithinEachInvoiceByAWindowFunction() {
+    String day = "2024-12-31";
+    Landing landing = landing("online-retail", "conf/presets/examples/online-retail.conf");
+    CliRunner.Result ingest = landing.ingest(day);
+    assertThat(ingest.exitCode()).as(ingest.out() + ingest.err()).isEqualTo(ExitCode.OK);
+    assertThat(sql(landing, "SELECT order_id, line_no, product_id, quantity FROM cpm.order_lines ORDER BY 1, 2")
+        .toString()).as("numbered per invoice in file order; the unreadable price (line 4) and the line without a"
+            + " customer take no number; a cancellation's quantity is positive").isEqualTo(
+            "[[536365,1,85123A,6], [536365,2,71053,6], [536365,3,22752,2], [536366,1,22633,6],"
+                + " [536367,1,84879,32], [536367,2,22745,6], [C536379,1,D,1]]");
+    assertThat(sql(landing, "SELECT order_id, customer_id, status, currency FROM cpm.orders ORDER BY 1").toString())
+        .isEqualTo("[[536365,17850,completed,GBP], [536366,17850,completed,GBP], [536367,13047,completed,GBP],"
+            + " [C536379,14527,returned,GBP]]");
+    assertThat(sql(landing, "SELECT customer_id, region, created_at FROM cpm.customers ORDER BY 1").toString())
+        .isEqualTo("[[13047,United Kingdom,2024-12-01], [14527,United Kingdom,2024-12-01],"
+            + " [17850,United Kingdom,2024-12-01]]");
+    assertThat(sql(landing, "SELECT entity, rows_read, rows_accepted, rows_quarantined,"
+        + " quarantined_by_reason['BAD_NUMBER'], quarantined_by_reason['FILTERED'] FROM cpm."
+        + GoldTable.INGEST_RUNS.table() + " WHERE entity = 'order_lines'").toString())
+        .isEqualTo("[[order_lines,9,7,2,1,1]]");
+    String lines = sql(landing, "SELECT order_id, line_no, product_id FROM cpm.order_lines ORDER BY 1, 2").toString();
+    CliRunner.Result again = landing.ingest(day);
+    assertThat(again.exitCode()).as(again.out() + again.err()).isEqualTo(ExitCode.OK);
+    assertThat(sql(landing, "SELECT order_id, line_no, product_id FROM cpm.order_lines ORDER BY 1, 2").toString())
+        .as("a rerun numbers the same lines the same").isEqualTo(lines);
+  }
 }
