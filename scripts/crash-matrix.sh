@@ -7,14 +7,20 @@
 #   scripts/crash-matrix.sh                 # every point
 #   scripts/crash-matrix.sh ingest-first-write score-training
 #
-# Each point (kill + rerun, ~3-4 min on 2 cores) and the clean run hold the shared Spark lock
-# (/tmp/cpm-spark.lock) separately. Results are appended to scripts/crash-matrix-results.txt.
+# The night is a small generated sample (`cpm generate-sample --customers $CPM_CRASH_CUSTOMERS`, default 200, one
+# run date) so that a point (kill + rerun + fingerprint) takes about 2 minutes on 2 cores instead of 6-8 on the
+# 12 MB repository sample; CPM_CRASH_LANDING=sample-data/landing uses the repository sample instead.
+# Each point and the clean run hold the Spark lock separately: CPM_CRASH_LOCK is the command prefix that takes it
+# (default `flock /tmp/cpm-spark.lock`; on a machine with Spark slots e.g. `spark-slot`).
+# Results are appended to scripts/crash-matrix-results.txt.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATE=${CPM_CRASH_DATE:-2025-03-29}
 WORK="$ROOT/target/crash-matrix"
 RESULTS="$ROOT/scripts/crash-matrix-results.txt"
-LOCK=/tmp/cpm-spark.lock
+CUSTOMERS=${CPM_CRASH_CUSTOMERS:-200}
+LANDING=${CPM_CRASH_LANDING:-$WORK/landing}
+read -r -a LOCK <<< "${CPM_CRASH_LOCK:-flock /tmp/cpm-spark.lock}"
 
 # point name | progress-line regex (extended) | seconds to wait after the line before SIGKILL
 POINTS=(
@@ -35,7 +41,7 @@ POINTS=(
 cpm() { # dir args...: runs ./cpm against the warehouse, exports and reports of one directory
   local dir=$1; shift
   "$ROOT/cpm" "$@" --config "$ROOT/conf/local.conf" --set "paths.warehouse=$dir/warehouse" \
-    --set "paths.exports=$dir/exports" --set "paths.reports=$dir/reports" --set "paths.landing=$ROOT/sample-data/landing"
+    --set "paths.exports=$dir/exports" --set "paths.reports=$dir/reports" --set "paths.landing=$LANDING"
 }
 
 fingerprint() { # dir: one line per table (name rows hash) and per export file (name sha256)
@@ -52,7 +58,7 @@ run_clean() {
   if [[ -s "$WORK/clean.fingerprint" ]]; then return; fi
   rm -rf "$WORK/clean" && mkdir -p "$WORK/clean"
   echo "clean run..." >&2
-  flock "$LOCK" bash -c "$(declare -f cpm fingerprint); ROOT='$ROOT'; cpm '$WORK/clean' nightly --run-date $DATE \
+  "${LOCK[@]}" bash -c "$(declare -f cpm fingerprint); ROOT='$ROOT'; LANDING='$LANDING'; cpm '$WORK/clean' nightly --run-date $DATE \
     > '$WORK/clean/run.log' 2>&1 && fingerprint '$WORK/clean' > '$WORK/clean.fingerprint'" \
     || { echo "clean run failed: $WORK/clean/run.log" >&2; exit 1; }
 }
@@ -60,8 +66,8 @@ run_clean() {
 run_point() { # name regex delay
   local name=$1 regex=$2 delay=$3 dir="$WORK/$1"
   rm -rf "$dir" && mkdir -p "$dir"
-  flock "$LOCK" bash -c "
-    $(declare -f cpm fingerprint); ROOT='$ROOT'
+  "${LOCK[@]}" bash -c "
+    $(declare -f cpm fingerprint); ROOT='$ROOT'; LANDING='$LANDING'
     cpm '$dir' nightly --run-date $DATE > '$dir/killed.log' 2>&1 &
     pid=\$!
     while kill -0 \$pid 2>/dev/null && ! grep -Eq '$regex' '$dir/killed.log'; do sleep 0.2; done
@@ -86,6 +92,10 @@ run_point() { # name regex delay
 }
 
 mkdir -p "$WORK"
+if [[ $LANDING == "$WORK/landing" && ! -d $LANDING/$DATE ]]; then
+  "$ROOT/cpm" generate-sample --customers "$CUSTOMERS" --start "$DATE" --out "$LANDING" --truth "$WORK/truth" \
+    > "$WORK/generate.log" || { echo "generate-sample failed: $WORK/generate.log" >&2; exit 1; }
+fi
 run_clean
 selected=("$@")
 for point in "${POINTS[@]}"; do
