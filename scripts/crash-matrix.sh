@@ -38,21 +38,8 @@ POINTS=(
   "report-done|^\[ *[0-9.]+s\] report +done|0"
 )
 
-cpm() { # dir args...: runs ./cpm against the warehouse, exports and reports of one directory
-  local dir=$1; shift
-  "$ROOT/cpm" "$@" --config "$ROOT/conf/local.conf" --set "paths.warehouse=$dir/warehouse" \
-    --set "paths.exports=$dir/exports" --set "paths.reports=$dir/reports" --set "paths.landing=$LANDING"
-}
-
-fingerprint() { # dir: one line per table (name rows hash) and per export file (name sha256)
-  local dir=$1 sql="" t
-  for t in $(cd "$dir/warehouse" && ls -d */_delta_log 2>/dev/null | cut -d/ -f1 | sort); do
-    [[ $t == pipeline_runs ]] && continue
-    sql+="${sql:+ UNION ALL }SELECT '$t' AS t, count(*) AS n, coalesce(sum(xxhash64(to_json(struct(*)))), 0) AS h FROM cpm.\`$t\`"
-  done
-  cpm "$dir" sql --format csv "SELECT * FROM ($sql) ORDER BY t" | tail -n +2
-  (cd "$dir/exports" 2>/dev/null && find . -type f ! -name '*.crc' | sort | xargs -r sha256sum)
-}
+# shellcheck source=scripts/warehouse-fingerprint.sh
+source "$ROOT/scripts/warehouse-fingerprint.sh"
 
 run_clean() {
   if [[ -s "$WORK/clean.fingerprint" ]]; then return; fi
@@ -68,11 +55,16 @@ run_point() { # name regex delay
   rm -rf "$dir" && mkdir -p "$dir"
   "${LOCK[@]}" bash -c "
     $(declare -f cpm fingerprint); ROOT='$ROOT'; LANDING='$LANDING'
-    cpm '$dir' nightly --run-date $DATE > '$dir/killed.log' 2>&1 &
+    # Own process group (setsid), so SIGKILL reaches the JVM and not only the shell that started it.
+    setsid bash -c \"\$(declare -f cpm); ROOT='$ROOT'; LANDING='$LANDING'; cpm '$dir' nightly --run-date $DATE\" \\
+      > '$dir/killed.log' 2>&1 &
     pid=\$!
     while kill -0 \$pid 2>/dev/null && ! grep -Eq '$regex' '$dir/killed.log'; do sleep 0.2; done
     sleep $delay
-    if kill -0 \$pid 2>/dev/null; then kill -9 \$pid; wait \$pid 2>/dev/null; echo killed > '$dir/killed.status';
+    if kill -0 \$pid 2>/dev/null; then
+      kill -9 -- -\$pid; wait \$pid 2>/dev/null
+      while pgrep -g \$pid > /dev/null; do sleep 0.2; done
+      echo killed > '$dir/killed.status'
     else wait \$pid; echo \"finished before the point (exit \$?)\" > '$dir/killed.status'; fi
     cpm '$dir' nightly --run-date $DATE > '$dir/rerun.log' 2>&1
     echo \$? > '$dir/rerun.exit'
@@ -84,10 +76,11 @@ run_point() { # name regex delay
   if [[ $rerun == 0 ]] && diff -q "$WORK/clean.fingerprint" "$dir/fingerprint" > /dev/null; then
     verdict="PASS: rerun exit 0, $(grep -c . "$dir/fingerprint") tables/files equal the clean run"
   else
-    verdict="FAIL: rerun exit $rerun; differences: $(diff "$WORK/clean.fingerprint" "$dir/fingerprint" | grep -c '^[<>]')"
+    verdict="FAIL: rerun exit $rerun; differing tables/files: $(diff "$WORK/clean.fingerprint" "$dir/fingerprint" \
+      | grep '^[<>]' | cut -c3- | cut -d, -f1 | sort -u | tr '\n' ' ')"
   fi
   local line
-  line="$(date -u +%FT%TZ) $DATE $name: $status at /$regex/ +${delay}s ($(grep -E "$regex" "$dir/killed.log" | head -1 | cut -c1-60)); $verdict"
+  line="$(date -u +%FT%TZ) $(git -C "$ROOT" rev-parse --short HEAD) $DATE $name: $status at /$regex/ +${delay}s ($(grep -E "$regex" "$dir/killed.log" | head -1 | cut -c1-60)); $verdict"
   echo "$line" | tee -a "$RESULTS"
 }
 
