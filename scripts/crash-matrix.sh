@@ -20,6 +20,9 @@ WORK="$ROOT/target/crash-matrix"
 RESULTS="$ROOT/scripts/crash-matrix-results.txt"
 CUSTOMERS=${CPM_CRASH_CUSTOMERS:-200}
 LANDING=${CPM_CRASH_LANDING:-$WORK/landing}
+# CPM_CRASH_RECOMPARE=1: no new kills; compare the clean run and the points already run again (after a change
+# of the fingerprint), appending their verdicts.
+RECOMPARE=${CPM_CRASH_RECOMPARE:-}
 read -r -a LOCK <<< "${CPM_CRASH_LOCK:-flock /tmp/cpm-spark.lock}"
 
 # point name | progress-line regex (extended) | seconds to wait after the line before SIGKILL
@@ -42,6 +45,11 @@ POINTS=(
 source "$ROOT/scripts/warehouse-fingerprint.sh"
 
 run_clean() {
+  if [[ -n $RECOMPARE ]]; then
+    "${LOCK[@]}" bash -c "$(declare -f cpm fingerprint); ROOT='$ROOT'; LANDING='$LANDING'
+      fingerprint '$WORK/clean' > '$WORK/clean.fingerprint'"
+    return
+  fi
   if [[ -s "$WORK/clean.fingerprint" ]]; then return; fi
   rm -rf "$WORK/clean" && mkdir -p "$WORK/clean"
   echo "clean run..." >&2
@@ -52,6 +60,11 @@ run_clean() {
 
 run_point() { # name regex delay
   local name=$1 regex=$2 delay=$3 dir="$WORK/$1"
+  if [[ -n $RECOMPARE ]]; then
+    [[ -f $dir/rerun.exit ]] || return 0
+    "${LOCK[@]}" bash -c "$(declare -f cpm fingerprint); ROOT='$ROOT'; LANDING='$LANDING'
+      fingerprint '$dir' > '$dir/fingerprint'"
+  else
   rm -rf "$dir" && mkdir -p "$dir"
   "${LOCK[@]}" bash -c "
     $(declare -f cpm fingerprint); ROOT='$ROOT'; LANDING='$LANDING'
@@ -70,6 +83,7 @@ run_point() { # name regex delay
     echo \$? > '$dir/rerun.exit'
     fingerprint '$dir' > '$dir/fingerprint'
   "
+  fi
   local status rerun verdict
   status=$(cat "$dir/killed.status")
   rerun=$(cat "$dir/rerun.exit")
@@ -80,7 +94,7 @@ run_point() { # name regex delay
       | grep '^[<>]' | cut -c3- | cut -d, -f1 | sort -u | tr '\n' ' ')"
   fi
   local line
-  line="$(date -u +%FT%TZ) $(git -C "$ROOT" rev-parse --short HEAD) $DATE $name: $status at /$regex/ +${delay}s ($(grep -E "$regex" "$dir/killed.log" | head -1 | cut -c1-60)); $verdict"
+  line="$(date -u +%FT%TZ) $(git -C "$ROOT" rev-parse --short HEAD) $DATE $name${RECOMPARE:+ (compared again)}: $status at /$regex/ +${delay}s ($(grep -E "$regex" "$dir/killed.log" | head -1 | cut -c1-60)); $verdict"
   echo "$line" | tee -a "$RESULTS"
 }
 
