@@ -94,7 +94,6 @@ final class ExportLocator {
    */
   static Located locate(IngestSettings settings, List<String> sources, String landing, LocalDate runDate,
       Configuration conf) {
-    String marker = settings.completionMarker();
     List<EntityWork> result = new ArrayList<>();
     List<String> notArrived = new ArrayList<>();
     List<String> missingFiles = new ArrayList<>();
@@ -109,11 +108,12 @@ final class ExportLocator {
             continue;
           }
           Path folder = folder(landing, runDate, mapping);
+          String marker = settings.completionMarker(mapping.folder());
           Listing listing = list(mapping, folder, folder.getFileSystem(conf), marker);
           switch (listing.arrival()) {
             case FOLDER_MISSING -> addOnce(notArrived, folder.toString());
-            case MARKER_MISSING -> addOnce(notArrived,
-                new Path(folder, marker) + " (completion marker, ingest.completion-marker)");
+            case MARKER_MISSING -> addOnce(notArrived, new Path(folder, marker) + " (completion marker, "
+                + settings.completionMarkerKey(mapping.folder()) + ")");
             case REQUIRED_FILE_MISSING ->
                 missingFiles.add(new Path(folder, mapping.file()) + " (" + mapping.configKey() + ".required = true, "
                 + mapping.origin() + ")");
@@ -137,7 +137,7 @@ final class ExportLocator {
           String name = f.getPath().getName();
           // Hidden and underscore files (.part uploads, _SUCCESS, Hadoop's _temporary) are not exports.
           if (f.isFile() && !folderFiles.getValue().contains(name) && !name.startsWith(".") && !name.startsWith("_")
-              && !name.equals(marker)) {
+              && !name.equals(settings.completionMarker(folderFiles.getKey()))) {
             strays.add(runDate + "/" + folderFiles.getKey() + "/" + name);
           }
         }

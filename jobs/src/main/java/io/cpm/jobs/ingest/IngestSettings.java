@@ -29,7 +29,8 @@ import org.apache.spark.sql.types.StructField;
  * mapping, so a bad mapping is a config error (exit 2) naming the key and the file before any data is read.
  *
  * @param completionMarker file each source folder must hold before it is read ({@code ingest.completion-marker});
- *     empty: none
+ *     empty: none; see {@link #completionMarker(String)}
+ * @param completionMarkerBySource per-source overrides of it ({@code ingest.completion-markers.<source>})
  * @param maxLineBytes longest physical line of an export ({@code ingest.max-line-bytes}); a longer one fails the
  *     file (exit 3)
  * @param ranges inclusive bounds per {@code <entity>.<column>}
@@ -40,6 +41,7 @@ public record IngestSettings(
     int maxRecordLines,
     long splitGzipBytes,
     String completionMarker,
+    Map<String, String> completionMarkerBySource,
     long maxLineBytes,
     Set<String> nonNegative,
     Map<String, Range> ranges,
@@ -59,9 +61,25 @@ public record IngestSettings(
       throw CpmException.usage("ingest.split-gzip-bytes = " + splitGzipBytes + " must be at least 1");
     }
     completionMarker = completionMarker.trim();
+    completionMarkerBySource = Map.copyOf(completionMarkerBySource);
     nonNegative = Set.copyOf(nonNegative);
     ranges = Map.copyOf(ranges);
     mappings = java.util.Collections.unmodifiableMap(new EnumMap<>(mappings));
+  }
+
+  /**
+   * The file the landing folder of {@code source} must hold before it is read, empty for none: its
+   * {@code ingest.completion-markers.<source>} when set (exporters of different systems write different
+   * markers, or only some write one), else {@code ingest.completion-marker}.
+   */
+  public String completionMarker(String source) {
+    return completionMarkerBySource.getOrDefault(source, completionMarker);
+  }
+
+  /** The config key that sets {@link #completionMarker(String)} of {@code source}, for messages. */
+  public String completionMarkerKey(String source) {
+    return completionMarkerBySource.containsKey(source) ? "ingest.completion-markers." + source
+        : "ingest.completion-marker";
   }
 
   public SourceMapping mapping(Entity entity) {
@@ -109,9 +127,18 @@ public record IngestSettings(
         throw CpmException.usage("ingest.max-line-bytes = " + maxLineBytes + " must be at least 1k ("
             + where(root.getValue("ingest.max-line-bytes")) + ")");
       }
+      Map<String, String> markers = new LinkedHashMap<>();
+      Config markerConfig = ingest.getConfig("completion-markers");
+      for (String source : markerConfig.root().keySet()) {
+        if (!Entity.sources().contains(source)) {
+          throw CpmException.usage("ingest.completion-markers." + source + ": not a source, expected one of "
+              + Entity.sources() + " (" + where(markerConfig.root().get(source)) + ")");
+        }
+        markers.put(source, markerConfig.getString(source).trim());
+      }
       return new IngestSettings(ingest.getDouble("max-quarantine-rate"), ingest.getLong("gate-min-rows"),
           ingest.getInt("max-record-lines"), ingest.getBytes("split-gzip-bytes"),
-          ingest.getString("completion-marker"), maxLineBytes, nonNegative, ranges, mappings);
+          ingest.getString("completion-marker"), markers, maxLineBytes, nonNegative, ranges, mappings);
     } catch (ConfigException e) {
       throw CpmException.usage("invalid ingest config: " + e.getMessage());
     }

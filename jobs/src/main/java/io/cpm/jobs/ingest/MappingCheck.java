@@ -53,7 +53,7 @@ public final class MappingCheck {
         Path folder = ExportLocator.folder(landing, runDate, mapping);
         ExportLocator.Listing listing;
         try {
-          listing = ExportLocator.list(mapping, folder, folder.getFileSystem(hadoop), settings.completionMarker());
+          listing = ExportLocator.list(mapping, folder, folder.getFileSystem(hadoop), settings.completionMarker(mapping.folder()));
         } catch (IOException | IllegalArgumentException e) {
           // IllegalArgumentException: a path the file system rejects, e.g. s3a:// without a bucket when the
           // bucket comes from an environment variable that is not set here.
@@ -68,7 +68,8 @@ public final class MappingCheck {
         switch (arrival) {
           case FOLDER_MISSING -> out.println("  folder not arrived: " + folder);
           case MARKER_MISSING -> out.println("  completion marker not arrived: " + new Path(folder,
-              settings.completionMarker()) + " (ingest.completion-marker; ingest exits " + arrival.exitCode() + ")");
+              settings.completionMarker(mapping.folder())) + " (" + settings.completionMarkerKey(mapping.folder())
+              + "; ingest exits " + arrival.exitCode() + ")");
           case REQUIRED_FILE_MISSING -> out.println("  no file matches " + mapping.file()
               + " (required: ingest exits " + arrival.exitCode() + ", export incomplete; retry later)");
           case OPTIONAL_FILE_MISSING -> out.println("  no file matches " + mapping.file() + " (optional)");

@@ -58,6 +58,7 @@ class IngestSettingsTest {
       }
     }
     keys.add("ingest.ranges.tickets.parts_cost");
+    keys.add("ingest.completion-markers.erp");
     keys.add("sources.crm.accounts.columns.\"Account ID\"");
     assertThat(keys).hasSizeGreaterThan(11 * 10);
     // Column lists differ per entity, so no one value suits every mapping; per mapping they are covered.
@@ -76,6 +77,9 @@ class IngestSettingsTest {
     }
     if (key.startsWith("ingest.ranges.")) {
       return "[1, 2]";
+    }
+    if (key.startsWith("ingest.completion-markers.")) {
+      return "export.done";
     }
     return switch (last) {
       case "max-quarantine-rate" -> "0.5";
