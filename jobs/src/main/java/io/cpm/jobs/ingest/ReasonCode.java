@@ -37,6 +37,11 @@ public enum ReasonCode {
   DEDUPLICATED,
   /** The key was already seen earlier in the same file; the first occurrence is kept. */
   DUPLICATE_KEY,
+  /**
+   * The customer reference (customer_id as the export wrote it) meets two or more customers under an identity
+   * rule (ingest.identity.rules); the message names the rule and the candidates. Never merged silently.
+   */
+  IDENTITY_CONFLICT,
   /** customer_id is neither in silver customers nor among this run's accepted accounts. */
   UNKNOWN_CUSTOMER,
   /** An order or invoice currency that is neither features.currency.base nor in features.currency.rates. */
