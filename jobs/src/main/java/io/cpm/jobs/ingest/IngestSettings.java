@@ -29,6 +29,10 @@ import org.apache.spark.sql.types.StructField;
  * {@link SourceMapping} per entity from {@code sources.<source>.<entity>}. Building it validates every
  * mapping, so a bad mapping is a config error (exit 2) naming the key and the file before any data is read.
  *
+ * @param completionMarker file each source folder must hold before it is read ({@code ingest.completion-marker});
+ *     empty: none
+ * @param maxLineBytes longest physical line of an export ({@code ingest.max-line-bytes}); a longer one fails the
+ *     file (exit 3)
  * @param ranges inclusive bounds per {@code <entity>.<column>}
  * @param identity how customer references of other systems map to customers ({@code ingest.identity})
  */
@@ -37,6 +41,8 @@ public record IngestSettings(
     long gateMinRows,
     int maxRecordLines,
     long splitGzipBytes,
+    String completionMarker,
+    long maxLineBytes,
     Set<String> nonNegative,
     Map<String, Range> ranges,
     Map<Entity, SourceMapping> mappings,
@@ -55,6 +61,7 @@ public record IngestSettings(
     if (splitGzipBytes < 1) {
       throw CpmException.usage("ingest.split-gzip-bytes = " + splitGzipBytes + " must be at least 1");
     }
+    completionMarker = completionMarker.trim();
     nonNegative = Set.copyOf(nonNegative);
     ranges = Map.copyOf(ranges);
     mappings = java.util.Collections.unmodifiableMap(new EnumMap<>(mappings));
@@ -101,8 +108,14 @@ public record IngestSettings(
         }
         mappings.put(entity, mapping(entity, key, root.getConfig(key), root));
       }
+      long maxLineBytes = ingest.getBytes("max-line-bytes");
+      if (maxLineBytes < 1024) {
+        throw CpmException.usage("ingest.max-line-bytes = " + maxLineBytes + " must be at least 1k ("
+            + where(root.getValue("ingest.max-line-bytes")) + ")");
+      }
       return new IngestSettings(ingest.getDouble("max-quarantine-rate"), ingest.getLong("gate-min-rows"),
-          ingest.getInt("max-record-lines"), ingest.getBytes("split-gzip-bytes"), nonNegative, ranges, mappings,
+          ingest.getInt("max-record-lines"), ingest.getBytes("split-gzip-bytes"),
+          ingest.getString("completion-marker"), maxLineBytes, nonNegative, ranges, mappings,
           IdentitySettings.from(root));
     } catch (ConfigException e) {
       throw CpmException.usage("invalid ingest config: " + e.getMessage());

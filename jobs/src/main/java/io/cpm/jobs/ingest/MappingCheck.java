@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.catalyst.InternalRow;
 
@@ -32,7 +31,8 @@ public final class MappingCheck {
 
   /**
    * Checks the mappings of {@code sources} against the files for {@code runDate}; returns the exit code:
-   * 0 when every file's header suits its mapping, 3 when a file cannot be ingested, 4 when a folder is missing.
+   * 0 when every file's header suits its mapping, 3 when a file cannot be ingested, 4 when the export has not
+   * fully arrived (as {@link ExportLocator.Arrival} decides for ingest).
    * A config problem (an unknown function, a bad pattern) is thrown as a usage error (exit 2) before.
    */
   public static int run(CpmConfig config, LocalDate runDate, List<String> sources, int rows, PrintWriter out) {
@@ -40,7 +40,7 @@ public final class MappingCheck {
     Configuration hadoop = new Configuration();
     String landing = config.landingRoot();
     boolean fileProblem = false;
-    boolean missing = false;
+    int notArrived = ExitCode.OK;
     for (String source : sources) {
       for (Entity entity : Entity.ofSource(source)) {
         SourceMapping mapping = settings.mapping(entity);
@@ -49,31 +49,35 @@ public final class MappingCheck {
           out.println("  disabled (enabled = false): not ingested");
           continue;
         }
-        Path folder = new Path(landing + "/" + runDate + "/" + mapping.folder());
-        List<FileStatus> files;
+        Path folder = ExportLocator.folder(landing, runDate, mapping);
+        ExportLocator.Listing listing;
         try {
-          FileSystem fs = folder.getFileSystem(hadoop);
-          if (!fs.isDirectory(folder)) {
-            out.println("  folder not arrived: " + folder);
-            missing = true;
-            continue;
-          }
-          FileStatus[] matches = fs.globStatus(new Path(folder, mapping.file()));
-          files = matches == null ? List.of() : Arrays.stream(matches).filter(FileStatus::isFile).sorted().toList();
+          listing = ExportLocator.list(mapping, folder, folder.getFileSystem(hadoop), settings.completionMarker());
         } catch (IOException | IllegalArgumentException e) {
           // IllegalArgumentException: a path the file system rejects, e.g. s3a:// without a bucket when the
           // bucket comes from an environment variable that is not set here.
           out.println("  cannot list " + folder + ": " + e.getMessage());
-          missing = true;
+          notArrived = ExitCode.INPUT_MISSING;
           continue;
         }
-        if (files.isEmpty()) {
-          out.println("  no file matches " + mapping.file() + (mapping.required()
-              ? " (required: ingest exits 4, export incomplete; retry later)" : " (optional)"));
-          missing |= mapping.required();
+        ExportLocator.Arrival arrival = listing.arrival();
+        if (arrival.exitCode() != ExitCode.OK) {
+          notArrived = arrival.exitCode();
+        }
+        switch (arrival) {
+          case FOLDER_MISSING -> out.println("  folder not arrived: " + folder);
+          case MARKER_MISSING -> out.println("  completion marker not arrived: " + new Path(folder,
+              settings.completionMarker()) + " (ingest.completion-marker; ingest exits " + arrival.exitCode() + ")");
+          case REQUIRED_FILE_MISSING -> out.println("  no file matches " + mapping.file()
+              + " (required: ingest exits " + arrival.exitCode() + ", export incomplete; retry later)");
+          case OPTIONAL_FILE_MISSING -> out.println("  no file matches " + mapping.file() + " (optional)");
+          case ARRIVED -> { }
+        }
+        if (arrival != ExportLocator.Arrival.ARRIVED) {
           continue;
         }
-        ExportReader reader = new ExportReader(mapping, settings, runDate);
+        List<FileStatus> files = listing.files();
+        ExportReader reader = new ExportReader(mapping, settings, runDate, settings.maxLineBytes());
         for (FileStatus file : files) {
           String name = runDate + "/" + mapping.folder() + "/" + file.getPath().getName();
           fileProblem |= !checkFile(reader, mapping, file.getPath().toString(), name, hadoop, rows, out);
@@ -81,7 +85,7 @@ public final class MappingCheck {
       }
     }
     out.flush();
-    return missing ? ExitCode.INPUT_MISSING : fileProblem ? ExitCode.DATA_QUALITY : ExitCode.OK;
+    return notArrived != ExitCode.OK ? notArrived : fileProblem ? ExitCode.DATA_QUALITY : ExitCode.OK;
   }
 
   private static boolean checkFile(ExportReader reader, SourceMapping mapping, String path, String name,
