@@ -49,6 +49,15 @@ final class CrossRowChecks {
     this.knownCurrencies = Set.copyOf(knownCurrencies);
   }
 
+  /** Customer ids made by identity resolution's create-unmatched this run (column customer_id), or null. */
+  private Dataset<Row> createdCustomers;
+
+  /** Counts these customer ids (created this run, not yet in silver) as known to UNKNOWN_CUSTOMER. */
+  CrossRowChecks alsoKnown(Dataset<Row> customerIds) {
+    this.createdCustomers = customerIds;
+    return this;
+  }
+
   /** Runs every check in order. */
   void run(List<EntityWork> work) {
     deduplicate(work);
@@ -168,6 +177,9 @@ final class CrossRowChecks {
       if (w.entity == Entity.ACCOUNTS) {
         known = known.union(w.accepted().select(col(ExportReader.TYPED + "." + CUSTOMER_ID).as(CUSTOMER_ID)));
       }
+    }
+    if (createdCustomers != null) {
+      known = known.union(createdCustomers.select(CUSTOMER_ID));
     }
     Dataset<Row> knownIds = known.distinct().persist();
     try {
