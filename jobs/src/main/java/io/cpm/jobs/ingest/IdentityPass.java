@@ -70,8 +70,13 @@ final class IdentityPass {
       for (EntityWork w : resolving) {
         Dataset<Row> rows = w.accepted().select(col(ExportReader.SOURCE_FILE), col(ExportReader.ROW_NUMBER),
             col(ExportReader.TYPED + ".*"));
-        IdentityStep.Outcome outcome = IdentityStep.resolve(w.entity, rows, customers, existing, settings,
+        IdentityStep.Outcome resolved = IdentityStep.resolve(w.entity, rows, customers, existing, settings,
             context.runDate());
+        // Materialized without lineage: the writes that follow (silver customers, customer_identity) would
+        // otherwise invalidate and recompute these plans against the updated tables, finding nothing new.
+        IdentityStep.Outcome outcome = new IdentityStep.Outcome(resolved.assignments().localCheckpoint(),
+            resolved.conflicts(), resolved.counts(), resolved.newIdentities().localCheckpoint(),
+            resolved.createdCustomers().localCheckpoint());
         Dataset<Row> rewritten = IdentityStep.rewrite(w.parsed, ExportReader.TYPED, outcome.assignments())
             .select(w.parsed.columns()[0], java.util.Arrays.copyOfRange(w.parsed.columns(), 1,
                 w.parsed.columns().length))
