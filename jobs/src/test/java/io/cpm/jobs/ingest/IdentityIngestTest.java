@@ -58,12 +58,11 @@ class IdentityIngestTest {
     l.file(D2, "crm", "accounts.csv", ACCOUNTS, "0015E,Acme Labs,retail,north,small,U1,2025-03-30,,ann@acme.com,");
     l.file(D2, "tickets", "tickets.jsonl", ticket("T6", "tom@acme.com"), ticket("T7", "Ann@acme.com"));
     ok(l.ingest(D2));
-    // Night 3 reruns night 2: nothing changes.
+    // Night 3: known references keep their customer, a new spelling of Jane's address joins Acme. (A rerun of a
+    // date inserting nothing is checked by IdentityStepTest, without the cost of another ingest.)
     l.file(D3, "tickets", "tickets.jsonl", ticket("T8", "tom@acme.com"), ticket("T9", "jane+billing@acme.com"));
     ok(l.ingest(D3));
-    List<String> identity = identity(l);
-    ok(l.ingest(D2));
-    assertThat(identity(l)).isEqualTo(identity).containsExactly(
+    assertThat(identity(l)).containsExactly(
         "tickets|tickets|Ann@acme.com|0015E|email|2025-03-30",
         "tickets|tickets|Jane+support@ACME.com|0015A|email|2025-03-29",
         "tickets|tickets|jane+billing@acme.com|0015A|email|2025-03-31",
