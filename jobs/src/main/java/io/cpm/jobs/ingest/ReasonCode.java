@@ -3,7 +3,8 @@ package io.cpm.jobs.ingest;
 /**
  * Why a row was quarantined (column {@code reason_code} of {@code quarantine}). A row gets the first that
  * applies, in this order: the line itself (encoding, quoting, field count), then key columns, then each
- * other column in schema order, then the business date, then duplicates and customer references.
+ * other column in schema order, then the business date, then duplicates, identity conflicts and customer
+ * references.
  */
 public enum ReasonCode {
   /** Bytes that do not decode in the mapping's encoding (UTF-8 by default). */
