@@ -212,8 +212,10 @@ public record IdentitySettings(Map<Entity, List<Rule>> rules, Parameters paramet
     return c.getValue(path).valueType() == ConfigValueType.LIST ? c.getStringList(path) : List.of(c.getString(path));
   }
 
+  /** Kind names as docs/identity.md writes them: customer_id (the column's name), the others with dashes. */
   private static List<String> kinds() {
-    return Arrays.stream(Kind.values()).map(k -> k.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
+    return Arrays.stream(Kind.values()).map(k -> k == Kind.CUSTOMER_ID ? "customer_id"
+        : k.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
   }
 
   private static Entity entityOrNull(String name) {
