@@ -31,7 +31,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Ingest's checks across rows, run after every file is parsed and before the gate: DEDUPLICATED (a mapping's
- * {@code distinct-by}), DUPLICATE_KEY, UNKNOWN_CUSTOMER and UNKNOWN_CURRENCY. Each judges only rows that passed
+ * {@code distinct-by}), DUPLICATE_KEY, identity resolution ({@link IdentityPass}: IDENTITY_CONFLICT),
+ * UNKNOWN_CUSTOMER and UNKNOWN_CURRENCY. Each judges only rows that passed
  * every earlier check, in this order, and records its verdicts on the {@link EntityWork}.
  */
 final class CrossRowChecks {
@@ -49,10 +50,25 @@ final class CrossRowChecks {
     this.knownCurrencies = Set.copyOf(knownCurrencies);
   }
 
+  /** Identity resolution run between DUPLICATE_KEY and UNKNOWN_CUSTOMER, or null. */
+  private IdentityPass identity;
+
+  /**
+   * Resolves customer references with {@code identity} after the duplicate checks (so a row gets one reason) and
+   * before UNKNOWN_CUSTOMER, which then also knows the customers it created.
+   */
+  CrossRowChecks withIdentity(IdentityPass identity) {
+    this.identity = identity;
+    return this;
+  }
+
   /** Runs every check in order. */
   void run(List<EntityWork> work) {
     deduplicate(work);
     flagDuplicates(work);
+    if (identity != null) {
+      identity.run(work);
+    }
     flagUnknownCustomers(work);
     flagUnknownCurrencies(work);
   }
@@ -168,6 +184,10 @@ final class CrossRowChecks {
       if (w.entity == Entity.ACCOUNTS) {
         known = known.union(w.accepted().select(col(ExportReader.TYPED + "." + CUSTOMER_ID).as(CUSTOMER_ID)));
       }
+    }
+    Dataset<Row> created = identity == null ? null : identity.createdIds();
+    if (created != null) {
+      known = known.union(created.select(CUSTOMER_ID));
     }
     Dataset<Row> knownIds = known.distinct().persist();
     try {

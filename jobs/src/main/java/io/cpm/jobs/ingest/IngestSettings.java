@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import io.cpm.jobs.CpmException;
 import io.cpm.jobs.config.CpmConfig;
+import io.cpm.jobs.ingest.identity.IdentitySettings;
 import io.cpm.jobs.ingest.SourceMapping.Compression;
 import io.cpm.jobs.ingest.SourceMapping.Format;
 import io.cpm.metrics.schema.Entity;
@@ -34,6 +35,7 @@ import org.apache.spark.sql.types.StructField;
  * @param maxLineBytes longest physical line of an export ({@code ingest.max-line-bytes}); a longer one fails the
  *     file (exit 3)
  * @param ranges inclusive bounds per {@code <entity>.<column>}
+ * @param identity how customer references of other systems map to customers ({@code ingest.identity})
  */
 public record IngestSettings(
     double maxQuarantineRate,
@@ -45,7 +47,8 @@ public record IngestSettings(
     long maxLineBytes,
     Set<String> nonNegative,
     Map<String, Range> ranges,
-    Map<Entity, SourceMapping> mappings) implements Serializable {
+    Map<Entity, SourceMapping> mappings,
+    IdentitySettings identity) implements Serializable {
 
   /** Inclusive numeric bounds of a column. */
   public record Range(long min, long max) implements Serializable {}
@@ -65,6 +68,7 @@ public record IngestSettings(
     nonNegative = Set.copyOf(nonNegative);
     ranges = Map.copyOf(ranges);
     mappings = java.util.Collections.unmodifiableMap(new EnumMap<>(mappings));
+    java.util.Objects.requireNonNull(identity, "identity");
   }
 
   /**
@@ -138,7 +142,8 @@ public record IngestSettings(
       }
       return new IngestSettings(ingest.getDouble("max-quarantine-rate"), ingest.getLong("gate-min-rows"),
           ingest.getInt("max-record-lines"), ingest.getBytes("split-gzip-bytes"),
-          ingest.getString("completion-marker"), markers, maxLineBytes, nonNegative, ranges, mappings);
+          ingest.getString("completion-marker"), markers, maxLineBytes, nonNegative, ranges, mappings,
+          IdentitySettings.from(root));
     } catch (ConfigException e) {
       throw CpmException.usage("invalid ingest config: " + e.getMessage());
     }
@@ -348,7 +353,7 @@ public record IngestSettings(
    * File and line a value was set in, e.g. {@code conf/sources.conf: 12}: for a value merged from several files
    * the one that set it last (the user's file, before the built-in defaults).
    */
-  static String where(ConfigValue value) {
+  public static String where(ConfigValue value) {
     String description = value.origin().description();
     if (description.startsWith("merge of ")) {
       description = description.substring("merge of ".length());

@@ -102,8 +102,8 @@ public final class IngestStage implements Stage {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       new ExportParser(context, settings, pool).parse(present);
-      // A step that works on parsed rows before they are judged across rows (e.g. resolving ids) goes here.
-      new CrossRowChecks(context, pool, knownCurrencies).run(present);
+      IdentityPass identity = new IdentityPass(context, settings.identity());
+      new CrossRowChecks(context, pool, knownCurrencies).withIdentity(identity).run(present);
       List<FileCounts> counts = new ArrayList<>();
       for (EntityWork w : located.work()) {
         if (w.delivered()) {
@@ -115,7 +115,11 @@ public final class IngestStage implements Stage {
       Optional<String> gateFailure = QuarantineGate.failure(settings, counts);
       String status = gateFailure.isEmpty() ? "loaded" : "rejected";
       counts.replaceAll(c -> c.status().equals("missing") ? c : c.withStatus(status));
-      new IngestWriter(context, sources, pool).write(present, counts, gateFailure.isEmpty());
+      new IngestWriter(context, sources, pool).identityCounts(identity::counts)
+          .write(present, counts, gateFailure.isEmpty());
+      if (gateFailure.isEmpty()) {
+        identity.write();
+      }
       IngestSummary.print(context.progress().out(), counts, runDate);
       if (gateFailure.isPresent()) {
         throw CpmException.dataQuality(gateFailure.get() + "; silver tables were left unchanged, rejected rows are in "
@@ -123,7 +127,7 @@ public final class IngestStage implements Stage {
             + "); fix the export and rerun");
       }
       return new StageResult(NAME, IngestSummary.rowsRead(counts), outputs(context, present),
-          notes(counts, located.strays()));
+          notes(counts, located.strays(), identity.notes()));
     } finally {
       pool.shutdownNow();
       present.forEach(EntityWork::unpersist);
@@ -141,8 +145,9 @@ public final class IngestStage implements Stage {
     return outputs;
   }
 
-  private static List<String> notes(List<FileCounts> counts, List<String> strays) {
+  private static List<String> notes(List<FileCounts> counts, List<String> strays, List<String> identity) {
     List<String> notes = new ArrayList<>(List.of(IngestSummary.accountingNote(counts)));
+    notes.addAll(identity);
     if (!strays.isEmpty()) {
       notes.add("not read (match no mapping): " + String.join(", ", strays));
     }

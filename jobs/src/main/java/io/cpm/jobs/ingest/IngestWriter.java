@@ -52,7 +52,10 @@ final class IngestWriter {
       .add("rows_quarantined", DataTypes.LongType, false)
       .add("status", DataTypes.StringType, false)
       .add("quarantined_by_reason", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), true)
-      .add(Tables.RUN_DATE, DataTypes.DateType, false);
+      .add(Tables.RUN_DATE, DataTypes.DateType, false)
+      // Distinct customer references of the entity per identity outcome (docs/identity.md); null when its
+      // ingest.identity rules resolve nothing. Added after run_date: older tables gain it by mergeSchema.
+      .add("identity_references", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), true);
 
   /** The MERGE condition: the incoming row replaces the stored one when it is not older. */
   static final String NEWER = "s._run_date > t._run_date OR (s._run_date = t._run_date AND"
@@ -69,10 +72,19 @@ final class IngestWriter {
   private final List<String> sources;
   private final ExecutorService pool;
 
+  /** Identity counts per entity for ingest_runs (null: not resolved). */
+  private java.util.function.Function<Entity, Map<String, Long>> identityCounts = e -> null;
+
   IngestWriter(PipelineContext context, List<String> sources, ExecutorService pool) {
     this.context = context;
     this.sources = List.copyOf(sources);
     this.pool = pool;
+  }
+
+  /** Where ingest_runs.identity_references comes from ({@link IdentityPass#counts}). */
+  IngestWriter identityCounts(java.util.function.Function<Entity, Map<String, Long>> counts) {
+    this.identityCounts = java.util.Objects.requireNonNull(counts, "counts");
+    return this;
   }
 
   /** Writes bronze and (when the gate passed, {@code toSilver}) silver of every entity, then quarantine and runs. */
@@ -132,10 +144,11 @@ final class IngestWriter {
     List<Row> runs = new ArrayList<>();
     for (FileCounts c : counts) {
       runs.add(RowFactory.create(c.entity().source(), c.entity().entityName(), c.file(), c.rowsRead(),
-          c.rowsAccepted(), c.rowsQuarantined(), c.status(), c.quarantinedByReason(), Date.valueOf(runDate)));
+          c.rowsAccepted(), c.rowsQuarantined(), c.status(), c.quarantinedByReason(), Date.valueOf(runDate),
+          identityCounts.apply(c.entity())));
     }
     tables.replaceWhere(context.spark().createDataFrame(runs, INGEST_RUNS_SCHEMA), GoldTable.INGEST_RUNS.table(),
-        Tables.RUN_DATE, mine, Map.of());
+        Tables.RUN_DATE, mine, Map.of(), true);
   }
 
   /** Upserts accepted rows; within this run the last file (by name) and line of a key wins. */

@@ -3,7 +3,8 @@ package io.cpm.jobs.ingest;
 /**
  * Why a row was quarantined (column {@code reason_code} of {@code quarantine}). A row gets the first that
  * applies, in this order: the line itself (encoding, quoting, field count), then key columns, then each
- * other column in schema order, then the business date, then duplicates and customer references.
+ * other column in schema order, then the business date, then duplicates, identity conflicts and customer
+ * references.
  */
 public enum ReasonCode {
   /** Bytes that do not decode in the mapping's encoding (UTF-8 by default). */
@@ -37,6 +38,11 @@ public enum ReasonCode {
   DEDUPLICATED,
   /** The key was already seen earlier in the same file; the first occurrence is kept. */
   DUPLICATE_KEY,
+  /**
+   * The customer reference (customer_id as the export wrote it) meets two or more customers under an identity
+   * rule (ingest.identity.rules); the message names the rule and the candidates. Never merged silently.
+   */
+  IDENTITY_CONFLICT,
   /** customer_id is neither in silver customers nor among this run's accepted accounts. */
   UNKNOWN_CUSTOMER,
   /** An order or invoice currency that is neither features.currency.base nor in features.currency.rates. */

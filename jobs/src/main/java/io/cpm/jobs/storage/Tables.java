@@ -150,11 +150,22 @@ public final class Tables {
    */
   public void replaceWhere(Dataset<Row> rows, String table, String partitionColumn, String condition,
       java.util.Map<String, String> tableProperties) {
+    replaceWhere(rows, table, partitionColumn, condition, tableProperties, false);
+  }
+
+  /**
+   * {@link #replaceWhere(Dataset, String, String, String, java.util.Map)}; with {@code addColumns}, columns the
+   * stored table lacks are added (Delta {@code mergeSchema}), so a warehouse written by an older release takes
+   * a new nullable audit column instead of failing the write.
+   */
+  public void replaceWhere(Dataset<Row> rows, String table, String partitionColumn, String condition,
+      java.util.Map<String, String> tableProperties, boolean addColumns) {
     retryOnConflict(table, () -> {
       if (!exists(table)) {
         create(rows, table, tableProperties, partitionColumn);
       } else {
-        rows.write().format("delta").mode("overwrite").option("replaceWhere", condition).save(location(table));
+        rows.write().format("delta").mode("overwrite").option("replaceWhere", condition)
+            .option("mergeSchema", String.valueOf(addColumns)).save(location(table));
       }
       register(table);
     });

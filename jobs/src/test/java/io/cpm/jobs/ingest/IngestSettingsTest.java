@@ -81,6 +81,9 @@ class IngestSettingsTest {
     if (key.startsWith("ingest.completion-markers.")) {
       return "export.done";
     }
+    if (key.startsWith("ingest.identity.rules.")) {
+      return "[email]";
+    }
     return switch (last) {
       case "max-quarantine-rate" -> "0.5";
       case "gate-min-rows" -> "7";
@@ -103,6 +106,9 @@ class IngestSettingsTest {
       case "newest-by" -> entityOf(key).businessDateColumn();
       case "folder" -> key.contains(".crm.") ? "erp" : "crm";
       case "enabled" -> "false";
+      case "free-mail-domains" -> "[\"example.org\"]";
+      case "default-region" -> "GB";
+      case "create-unmatched" -> "true";
       default -> throw new AssertionError("no alternative value for " + key + ": add one to this test");
     };
   }

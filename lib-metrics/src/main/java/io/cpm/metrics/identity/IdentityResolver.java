@@ -88,7 +88,8 @@ public final class IdentityResolver {
    * One match rule: its name (recorded in the identity table), its kind, the reference columns its key is built
    * from, and the customer columns it is compared with.
    */
-  public record Rule(String name, Kind kind, List<String> referenceColumns, List<String> customerColumns) {
+  public record Rule(String name, Kind kind, List<String> referenceColumns, List<String> customerColumns)
+      implements java.io.Serializable {
     public Rule {
       requireNonNull(name, "name");
       requireNonNull(kind, "kind");
@@ -107,7 +108,8 @@ public final class IdentityResolver {
   }
 
   /** Settings shared by all rules. */
-  public record Parameters(Set<String> freeMailDomains, String defaultRegion, boolean createUnmatched) {
+  public record Parameters(Set<String> freeMailDomains, String defaultRegion, boolean createUnmatched)
+      implements java.io.Serializable {
     public Parameters {
       freeMailDomains = Set.copyOf(freeMailDomains);
       requireNonNull(defaultRegion, "defaultRegion");

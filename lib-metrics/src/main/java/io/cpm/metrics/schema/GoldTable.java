@@ -18,6 +18,11 @@ public enum GoldTable {
   QUARANTINE("quarantine", "ingest", Kind.TABLE, List.of("run_date", "file", "row_number"), GoldTable.RUN_DATE),
   INGEST_RUNS("ingest_runs", "ingest", Kind.TABLE, List.of("run_date", "source", "entity", "file"),
       GoldTable.RUN_DATE),
+  /**
+   * Which unified customer_id each other system's customer reference (ERP number, help-desk e-mail) was given,
+   * by which rule, first seen when (docs/identity.md). Rows are only ever inserted: an id never moves.
+   */
+  CUSTOMER_IDENTITY("customer_identity", "ingest", Kind.TABLE, List.of("source", "entity", "source_id"), null),
   CUSTOMER_FEATURES("customer_features", "features", Kind.TABLE, List.of("run_date", "customer_id"),
       GoldTable.RUN_DATE),
   CUSTOMER_SEGMENTS("customer_segments", "segment", Kind.TABLE, List.of("run_date", "customer_id"),
