@@ -18,8 +18,8 @@ import org.apache.spark.sql.Row;
  * Held-out quality of churn probabilities: ROC-AUC and PR-AUC (MLlib's BinaryClassificationEvaluator), Brier
  * score {@code mean((p − y)²)}, a calibration table (deciles of predicted probability: mean predicted vs
  * observed churn rate) and lift by decile (decile 1 = highest scores; lift = churn rate in the decile /
- * overall churn rate), and the ROC curve (MLlib's BinaryClassificationMetrics, thresholds binned to about
- * {@value #ROC_BINS} points) for plots.
+ * overall churn rate), and the ROC curve (MLlib's BinaryClassificationMetrics, thinned to at most
+ * {@value #ROC_BINS} + 1 evenly spaced points of the full curve, the same on any partitioning) for plots.
  */
 public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, double prAuc, double brier,
     List<Decile> calibration, List<RocPoint> roc) {
@@ -29,7 +29,7 @@ public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, dou
   /** One point of the ROC curve: false and true positive rate at one threshold. */
   public record RocPoint(double falsePositiveRate, double truePositiveRate) {}
 
-  /** ROC points wanted: MLlib bins the thresholds down to about this many (a few more can appear). */
+  /** ROC points kept: the full curve is thinned to this many intervals (at most this + 1 points). */
   public static final int ROC_BINS = 50;
 
   public static final String PROBABILITY = "churn_probability";
@@ -115,12 +115,21 @@ public record ChurnEvaluation(long rows, double positiveRate, double rocAuc, dou
         double observed = d[3] / d[1];
         deciles.add(new Decile((int) d[0], (long) d[1], d[2] / d[1], observed, rate > 0 ? observed / rate : 0));
       }
-      List<RocPoint> curve = new ArrayList<>();
       JavaRDD<scala.Tuple2<Object, Object>> scoreAndLabel = data.toJavaRDD()
           .map(r -> new scala.Tuple2<>((Object) r.getDouble(1), (Object) r.getDouble(0)));
-      for (scala.Tuple2<Object, Object> point : new BinaryClassificationMetrics(scoreAndLabel.rdd(), ROC_BINS).roc()
-          .toJavaRDD().collect()) {
-        curve.add(new RocPoint((Double) point._1(), (Double) point._2()));
+      // The whole curve (one point per distinct score, a few MB at a million customers), thinned here: MLlib's own
+      // numBins cuts its bins within each partition of the sorted scores, so the points depended on how the
+      // scored table happened to be split into files, and a rerun after a crash stored another curve.
+      List<scala.Tuple2<Object, Object>> full = new BinaryClassificationMetrics(scoreAndLabel.rdd(), 0).roc()
+          .toJavaRDD().collect();
+      List<RocPoint> curve = new ArrayList<>();
+      int last = -1;
+      for (int i = 0; i <= ROC_BINS; i++) {
+        int index = (int) Math.round((double) i * (full.size() - 1) / ROC_BINS);
+        if (index != last) {
+          curve.add(new RocPoint((Double) full.get(index)._1(), (Double) full.get(index)._2()));
+          last = index;
+        }
       }
       return new ChurnEvaluation(rows, rate, roc, pr, totals.getDouble(2), deciles, List.copyOf(curve));
     } finally {
