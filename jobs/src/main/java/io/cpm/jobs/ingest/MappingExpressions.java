@@ -212,15 +212,24 @@ final class MappingExpressions implements Serializable {
         JavaConverters.asScalaBuffer(wrapped).toSeq(), relation.output());
   }
 
-  private static Expression resolve(Source s, Expression parsed, LogicalPlan relation) {
-    Alias alias = new Alias(parsed, "_value", NamedExpression$.MODULE$.newExprId(),
+  /**
+   * {@code value} as the one column of a projection over {@code relation}, through Spark's analyzer and its
+   * checks; what they refuse is thrown for the caller to word as a config error.
+   */
+  private static LogicalPlan analyze(Expression value, LogicalPlan relation) {
+    Alias alias = new Alias(value, "_value", NamedExpression$.MODULE$.newExprId(),
         JavaConverters.asScalaBuffer(List.<String>of()).toSeq(), scala.Option.empty(),
         JavaConverters.asScalaBuffer(List.<String>of()).toSeq());
     LogicalPlan plan = new Project(JavaConverters.asScalaBuffer(List.<NamedExpression>of(alias)).toSeq(), relation);
+    LogicalPlan analyzed = SimpleAnalyzer$.MODULE$.execute(plan);
+    SimpleAnalyzer$.MODULE$.checkAnalysis(analyzed);
+    return analyzed;
+  }
+
+  private static Expression resolve(Source s, Expression parsed, LogicalPlan relation) {
     LogicalPlan analyzed;
     try {
-      analyzed = SimpleAnalyzer$.MODULE$.execute(plan);
-      SimpleAnalyzer$.MODULE$.checkAnalysis(analyzed);
+      analyzed = analyze(parsed, relation);
     } catch (Exception e) {
       throw problem(s, (e instanceof AnalysisException ? "" : "cannot be used per row: ")
           + firstLine(String.valueOf(e.getMessage())));
@@ -348,14 +357,9 @@ final class MappingExpressions implements Serializable {
       schema = schema.add(input, input.equals(LINE_NUMBER) ? DataTypes.LongType : DataTypes.StringType, true);
     }
     LogicalPlan relation = LocalRelation$.MODULE$.apply(schema);
-    Alias alias = new Alias(windowExpression(source, target), "_value", NamedExpression$.MODULE$.newExprId(),
-        JavaConverters.asScalaBuffer(List.<String>of()).toSeq(), scala.Option.empty(),
-        JavaConverters.asScalaBuffer(List.<String>of()).toSeq());
-    LogicalPlan plan = new Project(JavaConverters.asScalaBuffer(List.<NamedExpression>of(alias)).toSeq(), relation);
     LogicalPlan analyzed;
     try {
-      analyzed = SimpleAnalyzer$.MODULE$.execute(plan);
-      SimpleAnalyzer$.MODULE$.checkAnalysis(analyzed);
+      analyzed = analyze(windowExpression(source, target), relation);
     } catch (Exception e) {
       String message = String.valueOf(e.getMessage());
       throw problem(source, message.contains("MISSING_GROUP_BY") ? ONE_VALUE_PER_ROW : firstLine(message));
